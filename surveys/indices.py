@@ -22,7 +22,7 @@ Unanswered items (project rule)
 Confidence interval
     Student t with n - 1 degrees of freedom on respondent-level means: index +/- t x s / sqrt(n),
     s being the sample standard deviation (n - 1 denominator) of the respondent means. It is
-    centred on the index shown (which equals the mean of respondent means when nobody skips an
+    centred on the exact index (which equals the mean of respondent means when nobody skips an
     item) and clipped to the answer scale, or to scale x 25 for the IKM. Statistical, so
     computed in floating point; it is an estimate, not a score.
 """
@@ -143,9 +143,10 @@ class Ikm:
 def _mean_of(values: Mapping[str, Number | None], what: str) -> Fraction | None:
     if not values:
         raise ValueError(f"{what}: no items")
-    if any(value is None for value in values.values()):
+    exact = [_exact(value, f"{what}[{code}]") for code, value in values.items() if value is not None]
+    if len(exact) < len(values):
         return None
-    return sum((_exact(value, f"{what}[{code}]") for code, value in values.items()), Fraction(0)) / len(values)
+    return sum(exact, Fraction(0)) / len(exact)
 
 
 def _ikm_from_mean(mean_nrr: Fraction, spec: InstrumentSpec) -> tuple[Fraction, Ikm]:
@@ -472,9 +473,7 @@ def _check_respondents(respondents: RespondentAggregate, spec: InstrumentSpec) -
     if respondents.n < 0:
         raise ValueError(f"respondents: n {respondents.n} is negative")
     if respondents.mean is not None and not spec.scale.min <= respondents.mean <= spec.scale.max:
-        raise ValueError(
-            f"respondents: mean {respondents.mean} outside the scale {spec.scale.min}..{spec.scale.max}"
-        )
+        raise ValueError(f"respondents: mean {respondents.mean} outside the scale {spec.scale.min}..{spec.scale.max}")
     if respondents.stddev is not None and respondents.stddev < 0:
         raise ValueError(f"respondents: stddev {respondents.stddev} is negative")
 
@@ -514,7 +513,9 @@ def aggregate_answers(
             if answer is None:
                 continue
             if isinstance(answer, bool) or not isinstance(answer, int) or answer not in spec.scale.values:
-                raise ValueError(f"response {number}, item {code}: {answer!r} is not in {spec.scale.min}..{spec.scale.max}")
+                raise ValueError(
+                    f"response {number}, item {code}: {answer!r} is not in {spec.scale.min}..{spec.scale.max}"
+                )
             counts[code] += 1
             totals[code] += answer
             squares[code] += answer * answer

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -242,7 +243,7 @@ def _text(value: Any, node: str) -> Text:
 def _origin(value: Any, node: str) -> str:
     if value not in ORIGINS:
         raise InstrumentError(node, f"must be one of {', '.join(ORIGINS)}, got {value!r}")
-    return value
+    return str(value)
 
 
 def _labels(value: Any, node: str, values: range) -> tuple[ScalePoint, ...]:
@@ -266,11 +267,13 @@ def _labels(value: Any, node: str, values: range) -> tuple[ScalePoint, ...]:
 
 
 def _unique(codes: list[str], node: str, what: str) -> None:
+    # Case-insensitive: item, profile and option codes are matched that way in CSV files,
+    # so "U1" and "u1" would be the same column.
     seen: set[str] = set()
     for code in codes:
-        if code in seen:
+        if code.casefold() in seen:
             raise InstrumentError(node, f"duplicate {what} code {code!r}")
-        seen.add(code)
+        seen.add(code.casefold())
 
 
 def _entry(node: str, index: int, raw: Any) -> tuple[str, Mapping[str, Any]]:
@@ -293,10 +296,6 @@ def _parse_scale(value: Any, node: str) -> Scale:
     high = _int(obj["max"], f"{node}.max")
     if low >= high:
         raise InstrumentError(node, f"min {low} must be below max {high}")
-    # Indices divide by the scale maximum and compare with min x factor: a scale
-    # starting at 0 or below would make the IKM floor meaningless.
-    if low < 1:
-        raise InstrumentError(f"{node}.min", f"must be at least 1, got {low}")
     values = range(low, high + 1)
     return Scale(
         min=low,
@@ -343,9 +342,9 @@ def _parse_items(
         )
     _unique([i.code for i in items], node, "item")
     used = {i.dimension for i in items}
-    for dimension in dimensions:
-        if dimension.code not in used:
-            raise InstrumentError(f"{dimensions_node}[{dimension.code}]", "no item measures this dimension")
+    unused = [d.code for d in dimensions if d.code not in used]
+    if unused:
+        raise InstrumentError(f"{dimensions_node}[{unused[0]}]", "no item measures this dimension")
     return tuple(items)
 
 
@@ -377,7 +376,7 @@ def _parse_ikm(value: Any, node: str, scale: Scale) -> IkmTable:
         )
     _unique([b.quality for b in bands], f"{node}.intervals", "quality")
     bands.sort(key=lambda band: band.min)
-    for lower, upper in zip(bands, bands[1:]):
+    for lower, upper in itertools.pairwise(bands):
         expected = lower.max + BAND_STEP
         if upper.min > expected:
             raise InstrumentError(
@@ -405,8 +404,8 @@ def _parse_profile(value: Any, node: str, item_codes: set[str]) -> tuple[Profile
         here, obj = _entry(node, index, raw)
         _keys(obj, here, {"code", "label", "kind", "origin"}, {"options"})
         code = _code(obj["code"], f"{here}.code")
-        # Profile fields and items share one CSV header row.
-        if code in item_codes:
+        # Profile fields and items share one CSV header row, matched case-insensitively.
+        if code.casefold() in item_codes:
             raise InstrumentError(f"{here}.code", f"{code!r} is also an item code")
         kind = obj["kind"]
         if kind not in PROFILE_KINDS:
@@ -425,10 +424,11 @@ def _parse_profile(value: Any, node: str, item_codes: set[str]) -> tuple[Profile
                         label=_text(option_obj["label"], f"{option_node}.label"),
                     )
                 )
-            # CSV cells match option codes case-insensitively, so "l" and "L" would collide.
-            _unique([o.code.casefold() for o in options], f"{here}.options", "option")
+            _unique([o.code for o in options], f"{here}.options", "option")
         elif "options" in obj:
-            raise InstrumentError(f"{here}.options", "a service field takes its options from the survey, not the instrument")
+            raise InstrumentError(
+                f"{here}.options", "a service field takes its options from the survey, not the instrument"
+            )
         fields.append(
             ProfileField(
                 code=code,
@@ -519,7 +519,7 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentSpec:
         for index, note in enumerate(_list(obj.get("notes", []), node("notes"), non_empty=False))
     )
     return InstrumentSpec(
-        slug=slug,
+        slug=root,
         title=_text(obj["title"], node("title")),
         kind=kind,
         source=source,
@@ -530,7 +530,7 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentSpec:
         dimensions=dimensions,
         items=items,
         ikm=ikm,
-        profile=_parse_profile(obj["profile"], node("profile"), {item.code for item in items}),
+        profile=_parse_profile(obj["profile"], node("profile"), {item.code.casefold() for item in items}),
         notes=notes,
     )
 
@@ -546,7 +546,9 @@ def load_instrument_file(path: str | Path) -> InstrumentSpec:
     except UnicodeDecodeError:
         raise InstrumentError(str(path), "not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise InstrumentError(str(path), f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise InstrumentError(
+            str(path), f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
     spec = parse_instrument(data)
     if spec.slug != path.stem:
         raise InstrumentError(str(path), f"slug {spec.slug!r} differs from the file name {path.stem!r}")
@@ -571,5 +573,7 @@ def content_hash(spec: InstrumentSpec) -> str:
     keys or writing 25 as "25.00" leaves it unchanged, while any change of wording, code,
     label or threshold changes it.
     """
-    payload = json.dumps(_canonical(dataclasses.asdict(spec)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        _canonical(dataclasses.asdict(spec)), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

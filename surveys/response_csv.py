@@ -12,10 +12,11 @@ Format: a header row of column codes, then one row per respondent.
   the decimal separator there); UTF-8 with or without a byte-order mark.
 - Blank rows are skipped. A column with an empty header is ignored while its cells are empty.
 
-Every problem names where it is: the file line (= the spreadsheet row, the header being
-line 1) and the data row (1 = first row under the header), the column, and what is allowed.
-``ResponseCsvError.problems`` lists all of them for an upload page; the exception's message
-is the first, for a CLI that prints one line. Nothing is returned unless the whole file is good.
+Every problem names where it is: the file line (the header being line 1; equal to the
+spreadsheet row unless a quoted cell spans lines) and the data row (1 = first row under the
+header), the column, and what is allowed. ``ResponseCsvError.problems`` lists all of them for
+an upload page; the exception's message is the first, plus "(and N more problems)", one line
+for a CLI. Nothing is returned unless the whole file is good.
 """
 
 from __future__ import annotations
@@ -98,7 +99,11 @@ def parse_response_csv(
     records = _read_records(_decode(content))
     if not records or not any(cell.strip() for _, cells in records for cell in cells):
         raise ResponseCsvError(
-            [CsvProblem(None, None, None, f"the file is empty; expected a header row with {', '.join(spec.item_codes)}")]
+            [
+                CsvProblem(
+                    None, None, None, f"the file is empty; expected a header row with {', '.join(spec.item_codes)}"
+                )
+            ]
         )
     header_line, header = records[0]
     columns = _read_header(header_line, header, spec)
@@ -157,7 +162,11 @@ def _decode(content: bytes | str) -> str:
         raise ResponseCsvError([CsvProblem(None, None, None, "the file is UTF-16 text; save it as 'CSV UTF-8'")])
     if content.startswith(b"PK\x03\x04"):
         raise ResponseCsvError(
-            [CsvProblem(None, None, None, "this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'")]
+            [
+                CsvProblem(
+                    None, None, None, "this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'"
+                )
+            ]
         )
     try:
         return content.decode("utf-8-sig")  # tolerates the BOM Excel writes

@@ -20,7 +20,8 @@ SHIPPED = ("skm-2017", "spkp-2021", "spak-2021")
 
 
 def raw(slug: str) -> dict[str, Any]:
-    return json.loads((INSTRUMENTS_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((INSTRUMENTS_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture
@@ -63,7 +64,15 @@ def test_skm_is_the_nine_elements_with_the_regulation_table() -> None:
     assert spec.lke_question is None
     assert spec.item_codes == tuple(f"U{n}" for n in range(1, 10))
     assert [i.dimension for i in spec.items] == [
-        "persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana",
+        "persyaratan",
+        "prosedur",
+        "waktu",
+        "biaya",
+        "produk",
+        "kompetensi",
+        "perilaku",
+        "pengaduan",
+        "sarana",
     ]
     assert [p.label.id for p in spec.item("U1").labels] == ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"]
     assert [p.label.id for p in spec.item("U3").labels] == ["Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"]
@@ -84,7 +93,9 @@ def test_perception_instruments_feed_their_lke_questions() -> None:
     assert (spkp.kind, spkp.lke_question, spkp.ikm) == ("perception", 127, None)
     assert (spak.kind, spak.lke_question, spak.ikm) == ("perception", 125, None)
     # SPKP measures the nine SKM elements.
-    assert {i.dimension for i in spkp.items} == {d.code for d in load_instrument_file(INSTRUMENTS_DIR / "skm-2017.json").dimensions}
+    assert {i.dimension for i in spkp.items} == {
+        d.code for d in load_instrument_file(INSTRUMENTS_DIR / "skm-2017.json").dimensions
+    }
     assert [d.code for d in spak.dimensions] == ["diskriminasi", "kecurangan", "gratifikasi", "pungli", "percaloan"]
     # 4 is the best SPAK answer: no corruption seen.
     assert spak.scale.labels[-1].label.id == "Tidak pernah"
@@ -133,8 +144,8 @@ def test_unknown_kind(skm: dict[str, Any]) -> None:
 
 
 def test_duplicate_item_code(skm: dict[str, Any]) -> None:
-    item(skm, "U2")["code"] = "U1"
-    with pytest.raises(InstrumentError, match=r"^skm-2017: items: duplicate item code 'U1'$"):
+    item(skm, "U2")["code"] = "u1"  # CSV headers match case-insensitively
+    with pytest.raises(InstrumentError, match=r"^skm-2017: items: duplicate item code 'u1'$"):
         parse_instrument(skm)
 
 
@@ -164,13 +175,17 @@ def test_label_text_needs_both_languages(skm: dict[str, Any]) -> None:
 
 def test_ikm_interval_gap(skm: dict[str, Any]) -> None:
     skm["ikm"]["intervals"][1]["min"] = "76.62"  # B now starts 0.02 after C ends
-    with pytest.raises(InstrumentError, match=r"^skm-2017: ikm\.intervals: gap between C \(\.\.76\.60\) and B \(76\.62\.\.\)$"):
+    with pytest.raises(
+        InstrumentError, match=r"^skm-2017: ikm\.intervals: gap between C \(\.\.76\.60\) and B \(76\.62\.\.\)$"
+    ):
         parse_instrument(skm)
 
 
 def test_ikm_interval_overlap(skm: dict[str, Any]) -> None:
     skm["ikm"]["intervals"][0]["min"] = "88.30"  # A starts where B ends
-    with pytest.raises(InstrumentError, match=r"^skm-2017: ikm\.intervals: B \(\.\.88\.30\) overlaps A \(88\.30\.\.\)$"):
+    with pytest.raises(
+        InstrumentError, match=r"^skm-2017: ikm\.intervals: B \(\.\.88\.30\) overlaps A \(88\.30\.\.\)$"
+    ):
         parse_instrument(skm)
 
 
@@ -203,7 +218,9 @@ def test_skm_element_with_two_items(skm: dict[str, Any]) -> None:
     with pytest.raises(InstrumentError, match=r"^skm-2017: dimensions\[prosedur\]: no item measures this dimension$"):
         parse_instrument(skm)
     skm["dimensions"] = [d for d in skm["dimensions"] if d["code"] != "prosedur"]
-    with pytest.raises(InstrumentError, match=r"dimensions\[persyaratan\]: an skm element needs exactly one item, found U1, U2"):
+    with pytest.raises(
+        InstrumentError, match=r"dimensions\[persyaratan\]: an skm element needs exactly one item, found U1, U2"
+    ):
         parse_instrument(skm)
 
 
@@ -226,26 +243,33 @@ def test_profile_field_codes_duplicated(skm: dict[str, Any]) -> None:
 
 
 def test_profile_field_clashing_with_an_item_code(skm: dict[str, Any]) -> None:
-    profile(skm, "sex")["code"] = "U5"
-    with pytest.raises(InstrumentError, match=r"^skm-2017: profile\[U5\]\.code: 'U5' is also an item code$"):
+    profile(skm, "sex")["code"] = "u5"  # CSV headers match case-insensitively
+    with pytest.raises(InstrumentError, match=r"^skm-2017: profile\[u5\]\.code: 'u5' is also an item code$"):
         parse_instrument(skm)
 
 
 def test_service_field_with_options(skm: dict[str, Any]) -> None:
     profile(skm, "service")["options"] = [{"code": "sim", "label": {"id": "SIM", "en": "Licence"}}]
-    with pytest.raises(InstrumentError, match=r"profile\[service\]\.options: a service field takes its options from the survey"):
+    with pytest.raises(
+        InstrumentError, match=r"profile\[service\]\.options: a service field takes its options from the survey"
+    ):
         parse_instrument(skm)
 
 
 def test_unknown_key_is_named(skm: dict[str, Any]) -> None:
     item(skm, "U7")["lables"] = {}
-    with pytest.raises(InstrumentError, match=r"^skm-2017: items\[U7\]: unknown key\(s\) lables; allowed: code, dimension, labels, origin, question$"):
+    with pytest.raises(
+        InstrumentError,
+        match=r"^skm-2017: items\[U7\]: unknown key\(s\) lables; allowed: code, dimension, labels, origin, question$",
+    ):
         parse_instrument(skm)
 
 
 def test_origin_must_be_declared_and_known(spak: dict[str, Any]) -> None:
     item(spak, "K1")["origin"] = "bps"
-    with pytest.raises(InstrumentError, match=r"^spak-2021: items\[K1\]\.origin: must be one of regulation, project, got 'bps'$"):
+    with pytest.raises(
+        InstrumentError, match=r"^spak-2021: items\[K1\]\.origin: must be one of regulation, project, got 'bps'$"
+    ):
         parse_instrument(spak)
 
 
@@ -263,7 +287,9 @@ def test_minimum_respondents_must_be_positive(spak: dict[str, Any]) -> None:
 
 def test_bad_slug(spak: dict[str, Any]) -> None:
     spak["slug"] = "SPAK 2021"
-    with pytest.raises(InstrumentError, match=r"^instrument\.slug: 'SPAK 2021' must be lower-case words joined by '-'$"):
+    with pytest.raises(
+        InstrumentError, match=r"^instrument\.slug: 'SPAK 2021' must be lower-case words joined by '-'$"
+    ):
         parse_instrument(spak)
 
 
@@ -276,7 +302,9 @@ def test_unsupported_format(spak: dict[str, Any]) -> None:
 def test_slug_must_match_the_file_name(tmp_path: Path, spak: dict[str, Any]) -> None:
     path = tmp_path / "spak-2022.json"
     path.write_text(json.dumps(spak), encoding="utf-8")
-    with pytest.raises(InstrumentError, match=r"spak-2022\.json: slug 'spak-2021' differs from the file name 'spak-2022'$"):
+    with pytest.raises(
+        InstrumentError, match=r"spak-2022\.json: slug 'spak-2021' differs from the file name 'spak-2022'$"
+    ):
         load_instrument_file(path)
 
 

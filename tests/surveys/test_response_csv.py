@@ -40,7 +40,7 @@ def test_a_good_file_with_profile_columns_and_an_empty_cell() -> None:
     assert sheet.columns == (*SKM.item_codes, "sex", "service")
     first, second = sheet.rows
     assert (first.line, first.row) == (2, 1)
-    assert first.answers == dict(zip(SKM.item_codes, [4, 3, 3, 4, 3, 3, 4, 2, 3]))
+    assert first.answers == dict(zip(SKM.item_codes, [4, 3, 3, 4, 3, 3, 4, 2, 3], strict=True))
     assert first.profile == {"age_band": None, "sex": "L", "education": None, "occupation": None, "service": "sim-baru"}
     assert second.answers["U8"] is None  # empty cell: not answered, not zero
     assert second.profile["sex"] == "P"  # option codes match case-insensitively
@@ -49,12 +49,9 @@ def test_a_good_file_with_profile_columns_and_an_empty_cell() -> None:
 def test_excel_habits_are_tolerated() -> None:
     # BOM, semicolons (Indonesian-locale Excel), CRLF, lower-case and padded headers,
     # "3,0" with a decimal comma, a blank row, a trailing empty column, a short row.
-    content = (
-        "\ufeffu1; U2 ;u3;U4;U5;U6;U7;U8;U9;\r\n"
-        "4;3;3,0;4;3;3;4;2;3;\r\n"
-        ";;;;;;;;;\r\n"
-        "3;3;4;4;3;4;4\r\n"
-    ).encode("utf-8")
+    content = ("\ufeffu1; U2 ;u3;U4;U5;U6;U7;U8;U9;\r\n4;3;3,0;4;3;3;4;2;3;\r\n;;;;;;;;;\r\n3;3;4;4;3;4;4\r\n").encode(
+        "utf-8"
+    )
     sheet = parse_response_csv(content, SKM)
     assert [row.line for row in sheet.rows] == [2, 4]
     assert sheet.rows[0].answers["U3"] == 3
@@ -187,7 +184,9 @@ def test_missing_item_columns() -> None:
 
 
 def test_item_codes_of_another_instrument() -> None:
-    with pytest.raises(ResponseCsvError, match=r"^line 1 \(header\), column U1: unknown column; allowed: item columns K1, "):
+    with pytest.raises(
+        ResponseCsvError, match=r"^line 1 \(header\), column U1: unknown column; allowed: item columns K1, "
+    ):
         parse_response_csv(csv_text(HEADER, "4,4,4,4,4,4,4,4,4"), SPAK)
 
 
@@ -206,8 +205,9 @@ def test_header_without_responses() -> None:
 
 
 def test_wrong_encoding_names_the_line() -> None:
-    content = csv_text(f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM", "4,4,4,4,4,4,4,4,4,Surat keterangan").encode("utf-8")
-    content += "4,4,4,4,4,4,4,4,4,Pengesahan Akta Catatan Sipil – salinan\n".encode("cp1252")
+    # cp1252 (Excel's "CSV" on Windows) writes the en dash as the single byte 0x96.
+    content = csv_text(f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM", "4,4,4,4,4,4,4,4,4,Surat").encode("utf-8")
+    content += "4,4,4,4,4,4,4,4,4,Pengesahan Akta Catatan Sipil \u2013 salinan\n".encode("cp1252")
     assert problems_of(content) == ["line 4: the file is not UTF-8 text (byte 0x96); save it as 'CSV UTF-8'"]
 
 

@@ -592,10 +592,8 @@ class _Parser:
             )
         self.slug = _str(data, "slug", where)
         where = f"framework {self.slug}"
-        header = {
-            k: _str(data, k, where)
-            for k in ("title", "regulation", "evaluation_year_note", "version", "source")
-        }
+        for key in ("title", "regulation", "evaluation_year_note", "version", "source"):
+            _str(data, key, where)
         notes_raw = data.get("notes", [])
         if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
             raise FrameworkError(f"{where}: field 'notes' must be a list of strings")
@@ -618,6 +616,11 @@ class _Parser:
         by_number = {q.number: q for q in self.questions}
         return FrameworkSpec(
             slug=self.slug,
+            title=data["title"],
+            regulation=data["regulation"],
+            evaluation_year_note=data["evaluation_year_note"],
+            version=data["version"],
+            source=data["source"],
             notes=tuple(notes_raw),
             total_weight=total_weight,
             unanswered_item_value=unanswered,
@@ -633,7 +636,6 @@ class _Parser:
             questions_by_number=by_number,
             _by_code=dict(self.by_code),
             _area_parts=dict(self.area_parts),
-            **header,
         )
 
     def _excel(self, node: Any) -> None:

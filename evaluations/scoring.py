@@ -378,7 +378,7 @@ def _plan(spec: FrameworkSpec) -> _Plan:
     if plan is None:
         plan = _compile(spec)
         spec._cache["scoring_plan"] = plan
-    return plan  # type: ignore[no-any-return]
+    return plan
 
 
 def _leaf_factors(
@@ -562,18 +562,18 @@ def score(
             evidenced[node] += 1
 
     for node, items in plan.leaves:
-        total = 0
+        subtotal = 0
         for item in items:
             kind = item[0]
             if kind == _CHOICE:
                 value = values[item[1]]
                 if value is None:
-                    total += item[4]
+                    subtotal += item[4]
                 else:
                     points = item[3].get(value) if isinstance(value, str) else None
                     if points is None:
                         raise _reject(spec, item[2], value)
-                    total += points
+                    subtotal += points
             elif kind == _RATIO:
                 numerator = 0
                 denominator = 0
@@ -596,23 +596,23 @@ def score(
                             raise _reject(spec, number, value)
                         denominator += value
                 if missing:
-                    total += item[6]
+                    subtotal += item[6]
                 elif denominator == 0:
-                    total += item[4] if numerator == 0 else item[5]
+                    subtotal += item[4] if numerator == 0 else item[5]
                 elif numerator >= denominator:
-                    total += item[3]
+                    subtotal += item[3]
                 elif numerator > 0:
                     p = item[3] * numerator
                     divisor = gcd(p, denominator)
                     if divisor == denominator:
-                        total += p // divisor
+                        subtotal += p // divisor
                     else:
                         fractions.append((node, p // divisor, denominator // divisor))
                 # numerator <= 0: the item is worth 0 (clamped)
             else:  # _INDEX
                 value = values[item[1]]
                 if value is None:
-                    total += item[8]
+                    subtotal += item[8]
                 else:
                     if (
                         not isinstance(value, Decimal)
@@ -626,10 +626,10 @@ def score(
                     q = q * item[5] * item[6]
                     divisor = gcd(p, q)
                     if divisor == q:
-                        total += p // divisor
+                        subtotal += p // divisor
                     else:
                         fractions.append((node, p // divisor, q // divisor))
-        sums[node] = total
+        sums[node] = subtotal
 
     # One common denominator for this scoring: D0 x lcm of the leftover denominators.
     if fractions:
@@ -641,10 +641,10 @@ def score(
         scale = 1
         nums = sums
     common = plan.d0 * scale
-    denominator = Decimal(common)
+    common_decimal = Decimal(common)
 
     def exact(numerator: int) -> Decimal:
-        return _EXACT.divide(Decimal(numerator), denominator)
+        return _EXACT.divide(Decimal(numerator), common_decimal)
 
     counts = plan.counts
     for node, children in plan.groups:
@@ -726,38 +726,38 @@ def score(
 
     parts: dict[str, PartResult] = {}
     part_sums: dict[str, tuple[int, int, int, int]] = {}
-    for p in spec.parts:
+    for part_spec in spec.parts:
         n = a = t = e = 0
-        if p.has_areas:
-            for ap in p.areas:
-                pn, pa, pt, pe = area_part[(ap.area, p.code)]
+        if part_spec.has_areas:
+            for ap in part_spec.areas:
+                pn, pa, pt, pe = area_part[(ap.area, part_spec.code)]
                 n += pn
                 a += pa
                 t += pt
                 e += pe
         else:
-            for code in p.hasil_items:
+            for code in part_spec.hasil_items:
                 node = plan.hasil_nodes[code]
                 n += nums[node]
                 a += answered[node]
                 t += counts[node]
                 e += evidenced[node]
-        part_sums[p.code] = (n, a, t, e)
-        parts[p.code] = PartResult(
-            code=p.code,
-            name=p.name,
-            component=p.component,
-            has_areas=p.has_areas,
-            weight=p.weight,
+        part_sums[part_spec.code] = (n, a, t, e)
+        parts[part_spec.code] = PartResult(
+            code=part_spec.code,
+            name=part_spec.name,
+            component=part_spec.component,
+            has_areas=part_spec.has_areas,
+            weight=part_spec.weight,
             score=exact(n),
             completeness=Completeness(a, t, e),
         )
 
     components: dict[str, ComponentResult] = {}
     total_num = total_answered = total_questions = total_evidenced = 0
-    for c in spec.components:
+    for component in spec.components:
         n = a = t = e = 0
-        for code in c.parts:
+        for code in component.parts:
             pn, pa, pt, pe = part_sums[code]
             n += pn
             a += pa
@@ -767,12 +767,12 @@ def score(
         total_answered += a
         total_questions += t
         total_evidenced += e
-        components[c.code] = ComponentResult(
-            code=c.code,
-            name=c.name,
-            weight=c.weight,
+        components[component.code] = ComponentResult(
+            code=component.code,
+            name=component.name,
+            weight=component.weight,
             score=exact(n),
-            parts=c.parts,
+            parts=component.parts,
             completeness=Completeness(a, t, e),
         )
 

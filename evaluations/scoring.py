@@ -903,24 +903,32 @@ def _item_value(
 
     def raw(number: int) -> AnswerValue:
         answer = answers.get(number)
-        return None if answer is None else answer.value
+        value = None if answer is None else answer.value
+        # As strict as score(): only normalised values ("B", not "b").
+        if value is not None:
+            normal = normalize_answer(spec, number, value)
+            if normal != value or type(normal) is not type(value):
+                raise _reject(spec, number, value)
+        return value
 
     if isinstance(item, QuestionItem):
         q = spec.question(item.question)
         value = raw(q.number)
         if value is None:
             return None
-        value = normalize_answer(spec, q.number, value)
         if q.kind == CHOICE:
-            return Fraction(q.option(value).value)  # type: ignore[arg-type]
-        low, high = q.index_range  # type: ignore[misc]
-        return (Fraction(value) - Fraction(low)) / (Fraction(high) - Fraction(low))  # type: ignore[arg-type]
+            assert isinstance(value, str)  # raw() let only normalised values through
+            return Fraction(q.option(value).value)
+        assert isinstance(value, Decimal) and q.index_range is not None
+        low, high = q.index_range
+        return (Fraction(value) - Fraction(low)) / (Fraction(high) - Fraction(low))
     counts: dict[int, int] = {}
     for number in item.questions:
         value = raw(number)
         if value is None:
             return None
-        counts[number] = normalize_answer(spec, number, value)  # type: ignore[assignment]
+        assert isinstance(value, int)
+        counts[number] = value
     numerator = sum(t.sign * counts[t.question] for t in item.numerator)
     denominator = sum(counts[n] for n in item.denominator)
     if denominator == 0:

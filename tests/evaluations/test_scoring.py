@@ -686,6 +686,8 @@ def test_question_gains_of_unanswered_questions():
     # q1 alone in MP.P.i is one of 2 items of weight 0.5: 0.25 at stake
     assert gains[1].points == D("0.25") and gains[1].answer is None and gains[1].value == 0
     assert gains[125].points == D("17.5") and gains[125].hasil_item == "ipak"
+    with pytest.raises(AnswerError, match=r"question 2 \(ABC\): 'b' is not normalised"):
+        question_gains(SPEC, answers({2: "b"}))
     # Some shares are thirds (e.g. MP.P.ii: 1 / 3 per item), so add them as fractions.
     assert abs(sum(Fraction(g.points) for g in gains.values()) - 100) < Fraction(1, 10**28)
 

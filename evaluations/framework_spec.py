@@ -1,0 +1,1263 @@
+"""LKE framework data files: parse and validate them into frozen dataclasses.
+
+A framework (e.g. ``evaluations/frameworks/lke-2021.json``) is the single source of truth for
+one version of the LKE worksheet: its tree, weights, questions, answer values, scoring items and
+predicate thresholds. Nothing of it is hard-coded in Python. Pure Python, no Django.
+
+Data format ``zi-lke-framework/1`` (JSON object; every weight/value is a decimal *string*,
+e.g. ``"0.5"``, so no binary float ever enters the arithmetic):
+
+- header: ``format``, ``slug``, ``title``, ``regulation``, ``evaluation_year_note``,
+  ``version``, ``source``, optional ``notes`` (list of str), ``total_weight``.
+- ``excel``: ``{"sheet": "Jawaban", "columns": {"unit_answer": "K", "unit_note": "L",
+  "unit_evidence": "M", "tpi_answer": "N", "tpi_note": "Q"}}``; a question adds its
+  ``excel_row``.
+- ``scoring``: ``{"unanswered_item_value": "0"}``.
+- ``rules``: ``[{"code", "basis": "confirmed" | "project", "note"}]``: the arithmetic rules in
+  words, so a user can see which ones the regulation states and which the project decided.
+- ``areas``: ``[{"code": "MP", "pokja": 1, "name", "weight": "8"}]`` (weight = all parts).
+- ``components``: ``[{"code", "numbering", "name", "weight", "parts": [part]}]``; a part is
+  ``{"code", "numbering", "name", "weight"}`` plus EITHER ``"areas": [{"area": "MP",
+  "weight": "4", "sub_areas": [sub-area]}]`` OR ``"items": [hasil item]``.
+- sub-area: ``{"code": "MP.P.i", "numbering", "name", "weight"}`` plus EITHER ``"children":
+  [sub-area]`` (their weights add up to the parent's) OR ``"questions": [question]`` with
+  optional ``"items"``. Without ``items`` every choice/index question is one scored item.
+  Explicit items: ``{"kind": "question", "question": 121}`` or ``{"kind": "ratio", "label",
+  "numerator": {"add": [102], "subtract": [103]}, "denominator": {"add": [102]},
+  "lever": 103, "if_denominator_zero": {"numerator_zero": "1", "numerator_nonzero": "0",
+  "rule": "zero-denominator", "why"}}``. The ``lever`` is the numerator count an action plan
+  moves (used to rank gains). A count used by no item must say ``"information_only": true``.
+- question: ``{"number", "text", "kriteria", "type": "choice" | "count" | "index", "scheme"
+  (the master's answer type name, e.g. "ABCD", "Jumlah", "0-4"), "excel_row"}`` plus, for
+  choice, ``"options": [{"key", "label", "value"}]`` and, for index, ``"range": ["0", "4"]``
+  (value = (index - min) / (max - min)).
+- hasil item: ``{"code": "ipak", "name", "weight": "17.5", "question": question}``.
+- ``predicates``: ``[{"code": "WBK", "name", "source", "requires_held"?, "criteria":
+  [{"code", "label", "of": "total" | "component" | "part" | "hasil_item" | "each_area",
+  "ref"?, "min"? | "min_percent"?}]}]``.
+
+All node codes (components, parts, areas, sub-areas, hasil items) share one namespace and must
+be unique; question numbers and excel rows are unique.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = [
+    "BUILTIN_DIR",
+    "CHOICE",
+    "COUNT",
+    "CRITERION_TARGETS",
+    "FORMAT",
+    "INDEX",
+    "AreaPartSpec",
+    "AreaSpec",
+    "ComponentSpec",
+    "CriterionSpec",
+    "ExcelCell",
+    "FrameworkError",
+    "FrameworkSpec",
+    "HasilItemSpec",
+    "ItemSpec",
+    "OptionSpec",
+    "PartSpec",
+    "PredicateSpec",
+    "QuestionItem",
+    "QuestionSpec",
+    "RatioItem",
+    "RuleSpec",
+    "SubAreaSpec",
+    "Term",
+    "builtin_framework_path",
+    "content_hash_of",
+    "load_framework_file",
+    "parse_framework",
+]
+
+FORMAT: Final = "zi-lke-framework/1"
+BUILTIN_DIR: Final = Path(__file__).resolve().parent / "frameworks"
+
+CHOICE: Final = "choice"
+COUNT: Final = "count"
+INDEX: Final = "index"
+QUESTION_KINDS: Final = (CHOICE, COUNT, INDEX)
+CRITERION_TARGETS: Final = ("total", "component", "part", "hasil_item", "each_area")
+RULE_BASES: Final = ("confirmed", "project")
+EXCEL_COLUMN_KEYS: Final = ("unit_answer", "unit_note", "unit_evidence", "tpi_answer", "tpi_note")
+
+_DECIMAL_RE: Final = re.compile(r"^-?\d+(\.\d+)?$")
+_COLUMN_RE: Final = re.compile(r"^[A-Z]{1,3}$")
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+
+
+class FrameworkError(ValueError):
+    """A framework file is malformed; the message names the node and what is wrong."""
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+
+@dataclass(frozen=True, slots=True)
+class ExcelCell:
+    """Where a question lives in the official spreadsheet (row + column letters)."""
+
+    sheet: str
+    row: int
+    unit_answer: str
+    unit_note: str
+    unit_evidence: str
+    tpi_answer: str
+    tpi_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    key: str
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    number: int
+    text: str
+    kriteria: str
+    kind: str  # CHOICE | COUNT | INDEX
+    scheme: str  # the master's answer type name: YA_TIDAK, ABC, ABCD, ABCDE, Jumlah, 0-4
+    options: tuple[OptionSpec, ...]  # choice only
+    index_range: tuple[Decimal, Decimal] | None  # index only: (min, max)
+    information_only: bool
+    excel: ExcelCell
+    component: str
+    part: str
+    area: str | None  # None for HASIL questions
+    sub_area: str | None  # leaf sub-area code; None for HASIL questions
+    hasil_item: str | None  # hasil item code; None for PENGUNGKIT questions
+    pokja: int | None
+    path: tuple[str, ...]  # codes from component down to the leaf node
+
+    @property
+    def option_keys(self) -> tuple[str, ...]:
+        return tuple(o.key for o in self.options)
+
+    def option(self, key: str) -> OptionSpec:
+        for option in self.options:
+            if option.key == key:
+                return option
+        raise KeyError(f"question {self.number} has no option {key!r}")
+
+    @property
+    def best_value(self) -> Decimal | None:
+        """The item value of the best answer (choice, index); None for counts."""
+        if self.kind == CHOICE:
+            return max(o.value for o in self.options)
+        if self.kind == INDEX:
+            return _ONE
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionItem:
+    """A scored item whose value is one choice/index question's value."""
+
+    question: int
+    kind: str = "question"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    question: int
+    sign: int  # +1 or -1
+
+
+@dataclass(frozen=True, slots=True)
+class RatioItem:
+    """A percentage item built from counts: clamp(sum(numerator) / sum(denominator), 0, 1)."""
+
+    label: str
+    numerator: tuple[Term, ...]
+    denominator: tuple[int, ...]
+    lever: int
+    value_if_zero_denominator_numerator_zero: Decimal
+    value_if_zero_denominator_numerator_nonzero: Decimal
+    zero_denominator_rule: str
+    zero_denominator_why: str
+    kind: str = "ratio"
+
+    @property
+    def questions(self) -> tuple[int, ...]:
+        """Every count the item reads, numerator first, without repeats."""
+        seen: dict[int, None] = {}
+        for term in self.numerator:
+            seen[term.question] = None
+        for number in self.denominator:
+            seen[number] = None
+        return tuple(seen)
+
+
+ItemSpec = QuestionItem | RatioItem
+
+
+@dataclass(frozen=True, slots=True)
+class SubAreaSpec:
+    code: str
+    numbering: str
+    name: str
+    weight: Decimal
+    component: str
+    part: str
+    area: str
+    parent: str | None
+    children: tuple[str, ...]  # codes; non-empty for a group sub-area (e.g. PW.R.iii)
+    questions: tuple[int, ...]  # own questions (leaf only), sheet order
+    items: tuple[ItemSpec, ...]  # scored items (leaf only)
+    path: tuple[str, ...]
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSpec:
+    code: str
+    name: str
+    pokja: int
+    weight: Decimal  # all parts together
+    part_weights: Mapping[str, Decimal]  # part code -> weight of this area in that part
+
+
+@dataclass(frozen=True, slots=True)
+class AreaPartSpec:
+    """One area inside one part (e.g. MP in REFORM)."""
+
+    area: str
+    part: str
+    weight: Decimal
+    sub_areas: tuple[str, ...]  # top-level sub-area codes
+
+
+@dataclass(frozen=True, slots=True)
+class PartSpec:
+    code: str
+    numbering: str
+    name: str
+    weight: Decimal
+    component: str
+    areas: tuple[AreaPartSpec, ...]  # for an area part (PEMENUHAN, REFORM)
+    hasil_items: tuple[str, ...]  # for an item part (HASIL sub-components)
+
+    @property
+    def has_areas(self) -> bool:
+        return bool(self.areas)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    code: str
+    numbering: str
+    name: str
+    weight: Decimal
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HasilItemSpec:
+    code: str
+    name: str
+    weight: Decimal
+    component: str
+    part: str
+    question: int
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSpec:
+    code: str
+    label: str
+    target: str  # one of CRITERION_TARGETS
+    ref: str | None  # code of the component/part/hasil item; None for total/each_area
+    minimum: Decimal | None  # points (all targets but each_area)
+    min_percent: Decimal | None  # each_area only: percent of the area's weight
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateSpec:
+    code: str
+    name: str
+    source: str
+    requires_held: str | None  # code of a predicate the unit must already hold
+    criteria: tuple[CriterionSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    code: str
+    basis: str  # "confirmed" | "project"
+    note: str
+
+
+@dataclass(frozen=True, eq=False)
+class FrameworkSpec:
+    """A parsed, validated framework. Compare two specs by ``content_hash``."""
+
+    slug: str
+    title: str
+    regulation: str
+    evaluation_year_note: str
+    version: str
+    source: str
+    notes: tuple[str, ...]
+    total_weight: Decimal
+    unanswered_item_value: Decimal
+    rules: tuple[RuleSpec, ...]
+    areas: tuple[AreaSpec, ...]
+    components: tuple[ComponentSpec, ...]
+    parts: tuple[PartSpec, ...]
+    sub_areas: tuple[SubAreaSpec, ...]  # depth first: a group before its children
+    hasil_items: tuple[HasilItemSpec, ...]
+    questions: tuple[QuestionSpec, ...]  # sheet order
+    predicates: tuple[PredicateSpec, ...]
+    content_hash: str  # sha256 of the canonical JSON of the source dict
+    questions_by_number: Mapping[int, QuestionSpec] = field(repr=False)
+    _by_code: Mapping[str, Any] = field(repr=False)
+    _area_parts: Mapping[tuple[str, str], AreaPartSpec] = field(repr=False)
+    # Scratch space for derived, per-spec precomputation (the scoring plan).
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FrameworkSpec):
+            return NotImplemented
+        return self.content_hash == other.content_hash
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    # lookups ---------------------------------------------------------------
+    @property
+    def area_codes(self) -> tuple[str, ...]:
+        return tuple(a.code for a in self.areas)
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(q.number for q in self.questions)
+
+    def question(self, number: int) -> QuestionSpec:
+        try:
+            return self.questions_by_number[number]
+        except KeyError:
+            raise KeyError(f"framework {self.slug} has no question {number}") from None
+
+    def _get(self, code: str, cls: type, what: str) -> Any:
+        node = self._by_code.get(code)
+        if not isinstance(node, cls):
+            raise KeyError(f"framework {self.slug} has no {what} {code!r}")
+        return node
+
+    def area(self, code: str) -> AreaSpec:
+        return self._get(code, AreaSpec, "area")
+
+    def sub_area(self, code: str) -> SubAreaSpec:
+        return self._get(code, SubAreaSpec, "sub-area")
+
+    def part(self, code: str) -> PartSpec:
+        return self._get(code, PartSpec, "part")
+
+    def component(self, code: str) -> ComponentSpec:
+        return self._get(code, ComponentSpec, "component")
+
+    def hasil_item(self, code: str) -> HasilItemSpec:
+        return self._get(code, HasilItemSpec, "hasil item")
+
+    def predicate(self, code: str) -> PredicateSpec:
+        for predicate in self.predicates:
+            if predicate.code == code:
+                return predicate
+        raise KeyError(f"framework {self.slug} has no predicate {code!r}")
+
+    def area_part(self, area: str, part: str) -> AreaPartSpec:
+        try:
+            return self._area_parts[(area, part)]
+        except KeyError:
+            raise KeyError(
+                f"framework {self.slug}: area {area!r} is not in part {part!r}"
+            ) from None
+
+    def sub_areas_of(
+        self, area: str, part: str, *, nested: bool = False
+    ) -> tuple[SubAreaSpec, ...]:
+        """Sub-areas of one area in one part, in order; with ``nested`` also their children."""
+        top = [self.sub_area(code) for code in self.area_part(area, part).sub_areas]
+        if not nested:
+            return tuple(top)
+        return tuple(s for t in top for s in self._walk(t))
+
+    def _walk(self, sub_area: SubAreaSpec) -> Iterator[SubAreaSpec]:
+        yield sub_area
+        for child in sub_area.children:
+            yield from self._walk(self.sub_area(child))
+
+    def questions_of(self, sub_area: str) -> tuple[QuestionSpec, ...]:
+        """Questions of a sub-area including those of its children, in sheet order."""
+        numbers = [n for s in self._walk(self.sub_area(sub_area)) for n in s.questions]
+        return tuple(sorted((self.questions_by_number[n] for n in numbers), key=_sheet_order))
+
+    def area_of(self, number: int) -> AreaSpec | None:
+        code = self.question(number).area
+        return None if code is None else self.area(code)
+
+    def sub_area_path(self, number: int) -> tuple[str, ...]:
+        return self.question(number).path
+
+    def pokja_of(self, number: int) -> int | None:
+        return self.question(number).pokja
+
+    @property
+    def excel_rows(self) -> dict[int, int]:
+        """Question number -> row in the official spreadsheet's answer sheet."""
+        return {q.number: q.excel.row for q in self.questions}
+
+    def question_at_row(self, row: int, sheet: str | None = None) -> QuestionSpec:
+        for q in self.questions:
+            if q.excel.row == row and (sheet is None or q.excel.sheet == sheet):
+                return q
+        raise KeyError(f"framework {self.slug} has no question at row {row}")
+
+
+def _sheet_order(q: QuestionSpec) -> tuple[str, int, int]:
+    return (q.excel.sheet, q.excel.row, q.number)
+
+
+# --------------------------------------------------------------------------- field helpers
+
+
+def _fmt(d: Decimal) -> str:
+    """A decimal as people write it: 2, 1.5, 0.25 (no exponent, no trailing zeros)."""
+    return format(d.normalize(), "f")
+
+
+def _keys(
+    node: Any, where: str, required: Sequence[str], optional: Sequence[str] = ()
+) -> dict[str, Any]:
+    if not isinstance(node, dict):
+        raise FrameworkError(f"{where}: must be an object, got {type(node).__name__}")
+    for key in required:
+        if key not in node:
+            raise FrameworkError(f"{where}: missing required field {key!r}")
+    allowed = (*required, *optional)
+    for key in node:
+        if key not in allowed:
+            raise FrameworkError(f"{where}: unknown field {key!r} (allowed: {', '.join(allowed)})")
+    return node
+
+
+def _str(node: dict[str, Any], key: str, where: str, *, empty: bool = False) -> str:
+    value = node[key]
+    if not isinstance(value, str):
+        raise FrameworkError(f"{where}: field {key!r} must be a string, got {value!r}")
+    if not empty and not value.strip():
+        raise FrameworkError(f"{where}: field {key!r} must not be empty")
+    return value
+
+
+def _int(node: dict[str, Any], key: str, where: str, *, minimum: int = 1) -> int:
+    value = node[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FrameworkError(f"{where}: field {key!r} must be an integer, got {value!r}")
+    if value < minimum:
+        raise FrameworkError(f"{where}: field {key!r} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(node: dict[str, Any], key: str, where: str) -> bool:
+    value = node.get(key, False)
+    if not isinstance(value, bool):
+        raise FrameworkError(f"{where}: field {key!r} must be true or false, got {value!r}")
+    return value
+
+
+def _list(node: dict[str, Any], key: str, where: str, *, empty: bool = False) -> list[Any]:
+    value = node[key]
+    if not isinstance(value, list):
+        raise FrameworkError(f"{where}: field {key!r} must be a list, got {type(value).__name__}")
+    if not empty and not value:
+        raise FrameworkError(f"{where}: field {key!r} must not be empty")
+    return value
+
+
+def _dec_value(value: Any, label: str, where: str) -> Decimal:
+    # Strings only: a JSON float such as 0.67 would already be a binary approximation.
+    if not isinstance(value, str) or not _DECIMAL_RE.match(value):
+        raise FrameworkError(f'{where}: {label} must be a decimal string like "0.5", got {value!r}')
+    try:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
+        raise FrameworkError(f"{where}: {label} is not a number: {value!r}") from None
+
+
+def _dec(
+    node: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    low: Decimal | None = _ZERO,
+    high: Decimal | None = None,
+) -> Decimal:
+    value = _dec_value(node[key], f"field {key!r}", where)
+    if low is not None and value < low:
+        raise FrameworkError(
+            f"{where}: field {key!r} must be at least {_fmt(low)}, got {node[key]}"
+        )
+    if high is not None and value > high:
+        raise FrameworkError(
+            f"{where}: field {key!r} must be at most {_fmt(high)}, got {node[key]}"
+        )
+    return value
+
+
+def _check_sum(where: str, what: str, parts: Sequence[Decimal], expected: Decimal) -> None:
+    total = sum(parts, _ZERO)
+    if total != expected:
+        raise FrameworkError(
+            f"{where}: weights of {what} add up to {_fmt(total)}, expected {_fmt(expected)}"
+        )
+
+
+def content_hash_of(data: Mapping[str, Any]) -> str:
+    """sha256 of canonical JSON (sorted keys, no spaces, UTF-8): equal for equal content."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser:
+    """Walks the dict once, validating and collecting nodes; builds the spec at the end."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.slug = "?"
+        self.codes: dict[str, str] = {}  # code -> where it was defined (one namespace)
+        self.by_code: dict[str, Any] = {}
+        self.question_home: dict[int, str] = {}  # number -> where it was defined
+        self.questions: list[QuestionSpec] = []
+        self.rows: dict[tuple[str, int], int] = {}
+        self.sub_areas: list[SubAreaSpec] = []
+        self.area_parts: dict[tuple[str, str], AreaPartSpec] = {}
+        self.parts: list[PartSpec] = []
+        self.hasil_items: list[HasilItemSpec] = []
+        self.rule_codes: set[str] = set()
+        # number -> owner of every question anywhere in the tree, found before the strict pass,
+        # so an item naming a question of a later sub-area gets the right message.
+        self.prescan: dict[int, str] = {}
+        _prescan(data, self.prescan)
+
+    # --- header ------------------------------------------------------------
+    def parse(self) -> FrameworkSpec:
+        where = "framework"
+        data = _keys(
+            self.data,
+            where,
+            required=(
+                "format",
+                "slug",
+                "title",
+                "regulation",
+                "evaluation_year_note",
+                "version",
+                "source",
+                "total_weight",
+                "excel",
+                "scoring",
+                "rules",
+                "areas",
+                "components",
+                "predicates",
+            ),
+            optional=("notes",),
+        )
+        if data["format"] != FORMAT:
+            raise FrameworkError(
+                f"{where}: field 'format' must be {FORMAT!r}, got {data['format']!r}"
+            )
+        self.slug = _str(data, "slug", where)
+        where = f"framework {self.slug}"
+        for key in ("title", "regulation", "evaluation_year_note", "version", "source"):
+            _str(data, key, where)
+        notes_raw = data.get("notes", [])
+        if not isinstance(notes_raw, list) or not all(isinstance(n, str) for n in notes_raw):
+            raise FrameworkError(f"{where}: field 'notes' must be a list of strings")
+        total_weight = _dec(data, "total_weight", where)
+
+        self._excel(data["excel"])
+        scoring = _keys(data["scoring"], "scoring", required=("unanswered_item_value",))
+        unanswered = _dec(scoring, "unanswered_item_value", "scoring", high=_ONE)
+        rules = self._rules(_list(data, "rules", where))
+        self.areas_raw = self._area_defs(_list(data, "areas", where))
+
+        components = [
+            self._component(c, i) for i, c in enumerate(_list(data, "components", where), 1)
+        ]
+        _check_sum(where, "components", [c.weight for c in components], total_weight)
+        areas = self._areas()
+        predicates = self._predicates(_list(data, "predicates", where))
+
+        self.questions.sort(key=_sheet_order)
+        by_number = {q.number: q for q in self.questions}
+        return FrameworkSpec(
+            slug=self.slug,
+            title=data["title"],
+            regulation=data["regulation"],
+            evaluation_year_note=data["evaluation_year_note"],
+            version=data["version"],
+            source=data["source"],
+            notes=tuple(notes_raw),
+            total_weight=total_weight,
+            unanswered_item_value=unanswered,
+            rules=rules,
+            areas=areas,
+            components=tuple(components),
+            parts=tuple(self.parts),
+            sub_areas=tuple(self.sub_areas),
+            hasil_items=tuple(self.hasil_items),
+            questions=tuple(self.questions),
+            predicates=predicates,
+            content_hash=content_hash_of(data),
+            questions_by_number=by_number,
+            _by_code=dict(self.by_code),
+            _area_parts=dict(self.area_parts),
+        )
+
+    def _excel(self, node: Any) -> None:
+        excel = _keys(node, "excel", required=("sheet", "columns"))
+        self.sheet = _str(excel, "sheet", "excel")
+        columns = _keys(excel["columns"], "excel columns", required=EXCEL_COLUMN_KEYS)
+        for key in EXCEL_COLUMN_KEYS:
+            letter = _str(columns, key, "excel columns")
+            if not _COLUMN_RE.match(letter):
+                raise FrameworkError(
+                    f"excel columns: {key!r} must be a column letter like 'K', got {letter!r}"
+                )
+        self.columns = {k: columns[k] for k in EXCEL_COLUMN_KEYS}
+
+    def _rules(self, nodes: list[Any]) -> tuple[RuleSpec, ...]:
+        rules = []
+        for i, node in enumerate(nodes, 1):
+            where = f"rule #{i}"
+            node = _keys(node, where, required=("code", "basis", "note"))
+            code = _str(node, "code", where)
+            where = f"rule {code}"
+            if code in self.rule_codes:
+                raise FrameworkError(f"{where}: code used twice")
+            basis = _str(node, "basis", where)
+            if basis not in RULE_BASES:
+                raise FrameworkError(
+                    f"{where}: basis must be one of {', '.join(RULE_BASES)}, got {basis!r}"
+                )
+            self.rule_codes.add(code)
+            rules.append(RuleSpec(code=code, basis=basis, note=_str(node, "note", where)))
+        return tuple(rules)
+
+    def _claim(self, code: str, where: str) -> None:
+        if code in self.codes:
+            raise FrameworkError(f"{where}: code used twice (also {self.codes[code]})")
+        self.codes[code] = where
+
+    def _area_defs(self, nodes: list[Any]) -> dict[str, dict[str, Any]]:
+        areas: dict[str, dict[str, Any]] = {}
+        pokjas: dict[int, str] = {}
+        for i, node in enumerate(nodes, 1):
+            where = f"area #{i}"
+            node = _keys(node, where, required=("code", "pokja", "name", "weight"))
+            code = _str(node, "code", where)
+            where = f"area {code}"
+            self._claim(code, where)
+            pokja = _int(node, "pokja", where)
+            if pokja in pokjas:
+                raise FrameworkError(f"{where}: pokja {pokja} is already area {pokjas[pokja]}")
+            pokjas[pokja] = code
+            areas[code] = {
+                "name": _str(node, "name", where),
+                "pokja": pokja,
+                "weight": _dec(node, "weight", where),
+                "parts": {},
+            }
+        return areas
+
+    def _areas(self) -> tuple[AreaSpec, ...]:
+        result = []
+        for code, raw in self.areas_raw.items():
+            part_weights: dict[str, Decimal] = raw["parts"]
+            _check_sum(f"area {code}", "its parts", list(part_weights.values()), raw["weight"])
+            area = AreaSpec(
+                code=code,
+                name=raw["name"],
+                pokja=raw["pokja"],
+                weight=raw["weight"],
+                part_weights=dict(part_weights),
+            )
+            self.by_code[code] = area
+            result.append(area)
+        return tuple(result)
+
+    # --- tree --------------------------------------------------------------
+    def _component(self, node: Any, index: int) -> ComponentSpec:
+        where = f"component #{index}"
+        node = _keys(node, where, required=("code", "numbering", "name", "weight", "parts"))
+        code = _str(node, "code", where)
+        where = f"component {code}"
+        self._claim(code, where)
+        weight = _dec(node, "weight", where)
+        parts = [self._part(p, i, code) for i, p in enumerate(_list(node, "parts", where), 1)]
+        _check_sum(where, "parts", [p.weight for p in parts], weight)
+        spec = ComponentSpec(
+            code=code,
+            numbering=_str(node, "numbering", where),
+            name=_str(node, "name", where),
+            weight=weight,
+            parts=tuple(p.code for p in parts),
+        )
+        self.by_code[code] = spec
+        return spec
+
+    def _part(self, node: Any, index: int, component: str) -> PartSpec:
+        where = f"part #{index} of component {component}"
+        node = _keys(
+            node,
+            where,
+            required=("code", "numbering", "name", "weight"),
+            optional=("areas", "items"),
+        )
+        code = _str(node, "code", where)
+        where = f"part {code}"
+        self._claim(code, where)
+        weight = _dec(node, "weight", where)
+        if ("areas" in node) == ("items" in node):
+            raise FrameworkError(f"{where}: needs exactly one of 'areas' or 'items'")
+        area_parts: list[AreaPartSpec] = []
+        hasil: list[HasilItemSpec] = []
+        if "areas" in node:
+            seen: set[str] = set()
+            for i, raw in enumerate(_list(node, "areas", where), 1):
+                area_part = self._area_part(raw, i, component, code)
+                if area_part.area in seen:
+                    raise FrameworkError(f"{where}: area {area_part.area} appears twice")
+                seen.add(area_part.area)
+                area_parts.append(area_part)
+            _check_sum(where, "areas", [a.weight for a in area_parts], weight)
+        else:
+            hasil = [
+                self._hasil_item(raw, i, component, code)
+                for i, raw in enumerate(_list(node, "items", where), 1)
+            ]
+            _check_sum(where, "items", [h.weight for h in hasil], weight)
+        spec = PartSpec(
+            code=code,
+            numbering=_str(node, "numbering", where),
+            name=_str(node, "name", where),
+            weight=weight,
+            component=component,
+            areas=tuple(area_parts),
+            hasil_items=tuple(h.code for h in hasil),
+        )
+        self.by_code[code] = spec
+        self.parts.append(spec)
+        return spec
+
+    def _area_part(self, node: Any, index: int, component: str, part: str) -> AreaPartSpec:
+        where = f"area #{index} in part {part}"
+        node = _keys(node, where, required=("area", "weight", "sub_areas"))
+        area = _str(node, "area", where)
+        where = f"area {area} in part {part}"
+        if area not in self.areas_raw:
+            known = ", ".join(self.areas_raw) or "none"
+            raise FrameworkError(
+                f"{where}: area {area!r} is not defined in 'areas' (defined: {known})"
+            )
+        weight = _dec(node, "weight", where)
+        pokja = self.areas_raw[area]["pokja"]
+        context = {"component": component, "part": part, "area": area, "pokja": pokja}
+        subs = [
+            self._sub_area(
+                raw, i, context, None, (component, part, area), f"area {area} in part {part}"
+            )
+            for i, raw in enumerate(_list(node, "sub_areas", where), 1)
+        ]
+        _check_sum(where, "sub-areas", [s.weight for s in subs], weight)
+        self.areas_raw[area]["parts"][part] = weight
+        spec = AreaPartSpec(
+            area=area, part=part, weight=weight, sub_areas=tuple(s.code for s in subs)
+        )
+        self.area_parts[(area, part)] = spec
+        return spec
+
+    def _sub_area(
+        self,
+        node: Any,
+        index: int,
+        context: dict[str, Any],
+        parent: str | None,
+        path: tuple[str, ...],
+        owner: str,
+    ) -> SubAreaSpec:
+        where = f"sub-area #{index} of {owner}"
+        node = _keys(
+            node,
+            where,
+            required=("code", "numbering", "name", "weight"),
+            optional=("children", "questions", "items"),
+        )
+        code = _str(node, "code", where)
+        where = f"sub-area {code}"
+        self._claim(code, where)
+        weight = _dec(node, "weight", where)
+        path = (*path, code)
+        if ("children" in node) == ("questions" in node):
+            raise FrameworkError(f"{where}: needs exactly one of 'children' or 'questions'")
+        # Reserve the position before the children so the tuple stays "group before children".
+        position = len(self.sub_areas)
+        self.sub_areas.append(None)  # type: ignore[arg-type]
+        children: tuple[str, ...] = ()
+        questions: tuple[int, ...] = ()
+        items: tuple[ItemSpec, ...] = ()
+        if "children" in node:
+            if "items" in node:
+                raise FrameworkError(f"{where}: a sub-area with children has no items of its own")
+            kids = [
+                self._sub_area(raw, i, context, code, path, where)
+                for i, raw in enumerate(_list(node, "children", where), 1)
+            ]
+            _check_sum(where, "children", [k.weight for k in kids], weight)
+            children = tuple(k.code for k in kids)
+        else:
+            qs = [
+                self._question(raw, i, where, context, code, None, path)
+                for i, raw in enumerate(_list(node, "questions", where), 1)
+            ]
+            questions = tuple(q.number for q in qs)
+            items = self._items(node, where, {q.number: q for q in qs})
+        spec = SubAreaSpec(
+            code=code,
+            numbering=_str(node, "numbering", where),
+            name=_str(node, "name", where),
+            weight=weight,
+            component=context["component"],
+            part=context["part"],
+            area=context["area"],
+            parent=parent,
+            children=children,
+            questions=questions,
+            items=items,
+            path=path,
+        )
+        self.sub_areas[position] = spec
+        self.by_code[code] = spec
+        return spec
+
+    def _items(
+        self, node: dict[str, Any], where: str, own: dict[int, QuestionSpec]
+    ) -> tuple[ItemSpec, ...]:
+        items: list[ItemSpec] = []
+        if "items" not in node:
+            items = [
+                QuestionItem(question=q.number)
+                for q in own.values()
+                if q.kind in (CHOICE, INDEX) and not q.information_only
+            ]
+        else:
+            for i, raw in enumerate(_list(node, "items", where), 1):
+                items.append(self._item(raw, f"{where} item {i}", own))
+        if not items:
+            raise FrameworkError(f"{where}: has no scored items")
+        used: dict[int, str] = {}
+        for i, item in enumerate(items, 1):
+            numbers = (item.question,) if isinstance(item, QuestionItem) else item.questions
+            for number in numbers:
+                if isinstance(item, QuestionItem) and number in used:
+                    raise FrameworkError(f"{where}: question {number} is scored twice")
+                used.setdefault(number, f"item {i}")
+        for number, q in own.items():
+            if q.information_only and number in used:
+                raise FrameworkError(
+                    f"{where}: question {number} is information only but used by {used[number]}"
+                )
+            if not q.information_only and number not in used:
+                raise FrameworkError(
+                    f"{where}: question {number} is used by no item; "
+                    "score it or mark it information_only"
+                )
+        return tuple(items)
+
+    def _item(self, raw: Any, where: str, own: dict[int, QuestionSpec]) -> ItemSpec:
+        if not isinstance(raw, dict) or raw.get("kind") not in ("question", "ratio"):
+            raise FrameworkError(f"{where}: 'kind' must be 'question' or 'ratio'")
+        if raw["kind"] == "question":
+            node = _keys(raw, where, required=("kind", "question"))
+            number = _int(node, "question", where)
+            q = self._own_question(number, where, own, "names")
+            if q.kind not in (CHOICE, INDEX):
+                raise FrameworkError(
+                    f"{where}: question {number} is a {q.kind} question; "
+                    "a question item needs a choice or index question"
+                )
+            return QuestionItem(question=number)
+        node = _keys(
+            raw,
+            where,
+            required=("kind", "label", "numerator", "denominator", "lever", "if_denominator_zero"),
+        )
+        numerator = _keys(
+            node["numerator"], f"{where} numerator", required=("add",), optional=("subtract",)
+        )
+        denominator = _keys(node["denominator"], f"{where} denominator", required=("add",))
+        terms: list[Term] = []
+        for key, sign in (("add", 1), ("subtract", -1)):
+            if key in numerator:
+                for number in self._count_list(numerator, key, f"{where} numerator", own):
+                    terms.append(Term(question=number, sign=sign))
+        den = self._count_list(denominator, "add", f"{where} denominator", own)
+        lever = _int(node, "lever", where)
+        if lever not in {t.question for t in terms}:
+            raise FrameworkError(f"{where}: lever {lever} must be one of the numerator's questions")
+        zero_where = f"{where} if_denominator_zero"
+        zero = _keys(
+            node["if_denominator_zero"],
+            zero_where,
+            required=("numerator_zero", "numerator_nonzero", "rule", "why"),
+        )
+        rule = _str(zero, "rule", zero_where)
+        if rule not in self.rule_codes:
+            raise FrameworkError(f"{zero_where}: rule {rule!r} is not declared in 'rules'")
+        return RatioItem(
+            label=_str(node, "label", where),
+            numerator=tuple(terms),
+            denominator=tuple(den),
+            lever=lever,
+            value_if_zero_denominator_numerator_zero=_dec(
+                zero, "numerator_zero", zero_where, high=_ONE
+            ),
+            value_if_zero_denominator_numerator_nonzero=_dec(
+                zero, "numerator_nonzero", zero_where, high=_ONE
+            ),
+            zero_denominator_rule=rule,
+            zero_denominator_why=_str(zero, "why", zero_where),
+        )
+
+    def _count_list(
+        self, node: dict[str, Any], key: str, where: str, own: dict[int, QuestionSpec]
+    ) -> list[int]:
+        numbers = _list(node, key, where)
+        result = []
+        for value in numbers:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise FrameworkError(f"{where}: {key!r} must list question numbers, got {value!r}")
+            q = self._own_question(value, where, own, "names")
+            if q.kind != COUNT:
+                raise FrameworkError(
+                    f"{where}: names question {value}, which is not a count question ({q.scheme})"
+                )
+            result.append(value)
+        return result
+
+    def _own_question(
+        self, number: int, where: str, own: dict[int, QuestionSpec], verb: str
+    ) -> QuestionSpec:
+        if number in own:
+            return own[number]
+        home = self.question_home.get(number) or self.prescan.get(number)
+        if home is not None:
+            raise FrameworkError(f"{where}: {verb} question {number}, which belongs to {home}")
+        raise FrameworkError(f"{where}: {verb} question {number}, which does not exist")
+
+    def _hasil_item(self, node: Any, index: int, component: str, part: str) -> HasilItemSpec:
+        where = f"item #{index} of part {part}"
+        node = _keys(node, where, required=("code", "name", "weight", "question"))
+        code = _str(node, "code", where)
+        where = f"hasil item {code}"
+        self._claim(code, where)
+        context = {"component": component, "part": part, "area": None, "pokja": None}
+        q = self._question(node["question"], 1, where, context, None, code, (component, part, code))
+        if q.kind not in (CHOICE, INDEX):
+            raise FrameworkError(
+                f"{where}: question {q.number} is a {q.kind} question; "
+                "a hasil item needs a choice or index question"
+            )
+        if q.information_only:
+            raise FrameworkError(f"{where}: question {q.number} cannot be information only")
+        spec = HasilItemSpec(
+            code=code,
+            name=_str(node, "name", where),
+            weight=_dec(node, "weight", where),
+            component=component,
+            part=part,
+            question=q.number,
+        )
+        self.by_code[code] = spec
+        self.hasil_items.append(spec)
+        return spec
+
+    def _question(
+        self,
+        node: Any,
+        index: int,
+        owner: str,
+        context: dict[str, Any],
+        sub_area: str | None,
+        hasil_item: str | None,
+        path: tuple[str, ...],
+    ) -> QuestionSpec:
+        where = f"question #{index} of {owner}"
+        if (
+            isinstance(node, dict)
+            and isinstance(node.get("number"), int)
+            and not isinstance(node["number"], bool)
+        ):
+            where = f"question {node['number']}"
+        node = _keys(
+            node,
+            where,
+            required=("number", "text", "kriteria", "type", "scheme", "excel_row"),
+            optional=("options", "range", "information_only"),
+        )
+        number = _int(node, "number", where)
+        if number in self.question_home:
+            raise FrameworkError(
+                f"{where}: number used twice ({self.question_home[number]} and {owner})"
+            )
+        self.question_home[number] = owner
+        kind = _str(node, "type", where)
+        if kind not in QUESTION_KINDS:
+            raise FrameworkError(
+                f"{where}: type must be one of {', '.join(QUESTION_KINDS)}, got {kind!r}"
+            )
+        options: tuple[OptionSpec, ...] = ()
+        index_range: tuple[Decimal, Decimal] | None = None
+        if kind == CHOICE:
+            options = self._options(node, where)
+        elif "options" in node:
+            raise FrameworkError(f"{where}: only choice questions have options")
+        if kind == INDEX:
+            index_range = self._range(node, where)
+        elif "range" in node:
+            raise FrameworkError(f"{where}: only index questions have a range")
+        information_only = _bool(node, "information_only", where)
+        if information_only and kind != COUNT:
+            raise FrameworkError(f"{where}: only count questions can be information only")
+        row = _int(node, "excel_row", where)
+        if (self.sheet, row) in self.rows:
+            raise FrameworkError(
+                f"{where}: excel row {row} is also question {self.rows[(self.sheet, row)]}"
+            )
+        self.rows[(self.sheet, row)] = number
+        q = QuestionSpec(
+            number=number,
+            text=_str(node, "text", where),
+            kriteria=_str(node, "kriteria", where, empty=True),
+            kind=kind,
+            scheme=_str(node, "scheme", where),
+            options=options,
+            index_range=index_range,
+            information_only=information_only,
+            excel=ExcelCell(sheet=self.sheet, row=row, **self.columns),
+            component=context["component"],
+            part=context["part"],
+            area=context["area"],
+            sub_area=sub_area,
+            hasil_item=hasil_item,
+            pokja=context["pokja"],
+            path=path,
+        )
+        self.questions.append(q)
+        return q
+
+    def _options(self, node: dict[str, Any], where: str) -> tuple[OptionSpec, ...]:
+        if "options" not in node:
+            raise FrameworkError(f"{where}: a choice question needs 'options'")
+        options = []
+        keys: set[str] = set()
+        for i, raw in enumerate(_list(node, "options", where), 1):
+            owhere = f"{where} option #{i}"
+            if isinstance(raw, dict) and isinstance(raw.get("key"), str):
+                owhere = f"{where} option {raw['key']!r}"
+            raw = _keys(raw, owhere, required=("key", "label", "value"))
+            key = _str(raw, "key", owhere)
+            if key in keys:
+                raise FrameworkError(f"{owhere}: key used twice")
+            keys.add(key)
+            if raw["value"] is None:
+                raise FrameworkError(f"{owhere}: has no value")
+            value = _dec(raw, "value", owhere, high=_ONE)
+            options.append(OptionSpec(key=key, label=_str(raw, "label", owhere), value=value))
+        if len({k.casefold() for k in keys}) != len(keys):
+            raise FrameworkError(
+                f"{where}: option keys differ only by case; answers match keys case-insensitively"
+            )
+        return tuple(options)
+
+    def _range(self, node: dict[str, Any], where: str) -> tuple[Decimal, Decimal]:
+        if "range" not in node:
+            raise FrameworkError(f"{where}: an index question needs 'range': [min, max]")
+        raw = node["range"]
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise FrameworkError(f'{where}: range must be [min, max], e.g. ["0", "4"]')
+        low = _dec_value(raw[0], "range min", where)
+        high = _dec_value(raw[1], "range max", where)
+        if low >= high:
+            raise FrameworkError(f"{where}: range min must be below max, got {raw}")
+        return (low, high)
+
+    # --- predicates ----------------------------------------------------------
+    def _predicates(self, nodes: list[Any]) -> tuple[PredicateSpec, ...]:
+        predicates: list[PredicateSpec] = []
+        for i, node in enumerate(nodes, 1):
+            where = f"predicate #{i}"
+            node = _keys(
+                node,
+                where,
+                required=("code", "name", "criteria"),
+                optional=("source", "requires_held"),
+            )
+            code = _str(node, "code", where)
+            where = f"predicate {code}"
+            if any(p.code == code for p in predicates):
+                raise FrameworkError(f"{where}: code used twice")
+            requires = node.get("requires_held")
+            if requires is not None and (
+                not isinstance(requires, str) or not any(p.code == requires for p in predicates)
+            ):
+                raise FrameworkError(
+                    f"{where}: requires_held must name a predicate defined before it, "
+                    f"got {requires!r}"
+                )
+            source = _str(node, "source", where) if "source" in node else ""
+            criteria = []
+            seen: set[str] = set()
+            for j, raw in enumerate(_list(node, "criteria", where), 1):
+                criterion = self._criterion(raw, f"{where} criterion #{j}")
+                if criterion.code in seen:
+                    raise FrameworkError(f"{where} criterion {criterion.code}: code used twice")
+                seen.add(criterion.code)
+                criteria.append(criterion)
+            predicates.append(
+                PredicateSpec(
+                    code=code,
+                    name=_str(node, "name", where),
+                    source=source,
+                    requires_held=requires,
+                    criteria=tuple(criteria),
+                )
+            )
+        return tuple(predicates)
+
+    def _criterion(self, raw: Any, where: str) -> CriterionSpec:
+        if isinstance(raw, dict) and isinstance(raw.get("code"), str):
+            where = f"{where.rsplit(' criterion', 1)[0]} criterion {raw['code']}"
+        node = _keys(
+            raw, where, required=("code", "label", "of"), optional=("ref", "min", "min_percent")
+        )
+        code = _str(node, "code", where)
+        target = _str(node, "of", where)
+        if target not in CRITERION_TARGETS:
+            raise FrameworkError(
+                f"{where}: 'of' must be one of {', '.join(CRITERION_TARGETS)}, got {target!r}"
+            )
+        kinds = {"component": ComponentSpec, "part": PartSpec, "hasil_item": HasilItemSpec}
+        ref = None
+        if target in kinds:
+            if "ref" not in node:
+                raise FrameworkError(f"{where}: a {target} criterion needs 'ref'")
+            ref = _str(node, "ref", where)
+            if not isinstance(self.by_code.get(ref), kinds[target]):
+                raise FrameworkError(f"{where}: ref {ref!r} is not a {target.replace('_', ' ')}")
+        elif "ref" in node:
+            raise FrameworkError(f"{where}: a {target} criterion takes no 'ref'")
+        minimum = min_percent = None
+        if target == "each_area":
+            if "min" in node or "min_percent" not in node:
+                raise FrameworkError(
+                    f"{where}: an each_area criterion needs 'min_percent' (and no 'min')"
+                )
+            min_percent = _dec(node, "min_percent", where, high=Decimal(100))
+        else:
+            if "min_percent" in node or "min" not in node:
+                raise FrameworkError(
+                    f"{where}: a {target} criterion needs 'min' (and no 'min_percent')"
+                )
+            minimum = _dec(node, "min", where)
+        return CriterionSpec(
+            code=code,
+            label=_str(node, "label", where),
+            target=target,
+            ref=ref,
+            minimum=minimum,
+            min_percent=min_percent,
+        )
+
+
+def _prescan(data: Any, found: dict[int, str]) -> None:
+    """Best-effort walk collecting question numbers; malformed nodes are left to the strict pass."""
+
+    def questions(node: Any, owner: str) -> None:
+        for q in node.get("questions", []) if isinstance(node.get("questions"), list) else []:
+            if isinstance(q, dict) and isinstance(q.get("number"), int):
+                found.setdefault(q["number"], owner)
+
+    def sub_area(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        questions(node, f"sub-area {node.get('code')}")
+        for child in node.get("children", []) if isinstance(node.get("children"), list) else []:
+            sub_area(child)
+
+    def each(node: Any, key: str) -> list[Any]:
+        value = node.get(key) if isinstance(node, dict) else None
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+    for component in each(data, "components"):
+        for part in each(component, "parts"):
+            for area in each(part, "areas"):
+                for node in each(area, "sub_areas"):
+                    sub_area(node)
+            for item in each(part, "items"):
+                question = item.get("question")
+                if isinstance(question, dict) and isinstance(question.get("number"), int):
+                    found.setdefault(question["number"], f"hasil item {item.get('code')}")
+
+
+def parse_framework(data: Mapping[str, Any]) -> FrameworkSpec:
+    """Validate a framework dict and return its spec; raise FrameworkError naming the bad node."""
+    return _Parser(data).parse()
+
+
+def load_framework_file(path: str | Path) -> FrameworkSpec:
+    """Read and parse a framework JSON file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FrameworkError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FrameworkError(
+            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    try:
+        return parse_framework(data)
+    except FrameworkError as exc:
+        raise FrameworkError(f"{path.name}: {exc}") from None
+
+
+def builtin_framework_path(slug: str) -> Path:
+    """Path of a framework shipped with the app (``evaluations/frameworks/<slug>.json``)."""
+    return BUILTIN_DIR / f"{slug}.json"

@@ -124,7 +124,9 @@ def sample_stddev(count: int, total: Number, sum_squares: Number) -> Decimal | N
 def _variance(count: int, total: Fraction, sum_squares: Fraction) -> Fraction:
     variance = (sum_squares - total * total / count) / (count - 1)
     if variance < 0:
-        raise ValueError(f"sum of squares {sum_squares} is too small for {count} values summing to {total}")
+        raise ValueError(
+            f"sum of squares {sum_squares} is too small for {count} values summing to {total}"
+        )
     return variance
 
 
@@ -143,7 +145,9 @@ class Ikm:
 def _mean_of(values: Mapping[str, Number | None], what: str) -> Fraction | None:
     if not values:
         raise ValueError(f"{what}: no items")
-    exact = [_exact(value, f"{what}[{code}]") for code, value in values.items() if value is not None]
+    exact = [
+        _exact(value, f"{what}[{code}]") for code, value in values.items() if value is not None
+    ]
     if len(exact) < len(values):
         return None
     return sum(exact, Fraction(0)) / len(exact)
@@ -158,7 +162,9 @@ def _ikm_from_mean(mean_nrr: Fraction, spec: InstrumentSpec) -> tuple[Fraction, 
     exact = Fraction(table.conversion_factor) * mean_nrr
     shown = round_display(exact)
     band = table.band_for(shown)  # thresholds compare the two-decimal value users see
-    return exact, Ikm(value=_decimal(exact), shown=shown, quality=band.quality, category=band.category)
+    return exact, Ikm(
+        value=_decimal(exact), shown=shown, quality=band.quality, category=band.category
+    )
 
 
 def ikm(item_nrr: Mapping[str, Number | None], spec: InstrumentSpec) -> Ikm | None:
@@ -171,10 +177,17 @@ def ikm(item_nrr: Mapping[str, Number | None], spec: InstrumentSpec) -> Ikm | No
     if set(item_nrr) != expected:
         missing = ", ".join(sorted(expected - set(item_nrr))) or "-"
         unknown = ", ".join(sorted(set(item_nrr) - expected)) or "-"
-        raise ValueError(f"ikm: NRR per item of {spec.slug} needed (missing: {missing}; unknown: {unknown})")
+        raise ValueError(
+            f"ikm: NRR per item of {spec.slug} needed (missing: {missing}; unknown: {unknown})"
+        )
     for code, value in item_nrr.items():
-        if value is not None and not spec.scale.min <= _exact(value, f"ikm[{code}]") <= spec.scale.max:
-            raise ValueError(f"ikm: NRR of {code} is {value}, outside the scale {spec.scale.min}..{spec.scale.max}")
+        if (
+            value is not None
+            and not spec.scale.min <= _exact(value, f"ikm[{code}]") <= spec.scale.max
+        ):
+            raise ValueError(
+                f"ikm: NRR of {code} is {value}, outside the scale {spec.scale.min}..{spec.scale.max}"
+            )
     mean_nrr = _mean_of(item_nrr, "ikm")
     return None if mean_nrr is None else _ikm_from_mean(mean_nrr, spec)[1]
 
@@ -283,7 +296,9 @@ def _incomplete_beta(a: float, b: float, x: float) -> float:
         return 0.0
     if x >= 1:
         return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
     if x < (a + 1) / (a + b + 2):
         return front * _beta_fraction(a, b, x) / a
     return 1 - front * _beta_fraction(b, a, 1 - x) / b
@@ -406,7 +421,9 @@ def survey_results(
     if unknown:
         raise ValueError(f"survey_results: {spec.slug} has no item(s) {', '.join(unknown)}")
     if lke_weight is not None and spec.kind != "perception":
-        raise ValueError(f"survey_results: {spec.slug} feeds no LKE question; lke_weight is for perception surveys")
+        raise ValueError(
+            f"survey_results: {spec.slug} feeds no LKE question; lke_weight is for perception surveys"
+        )
     _check_respondents(respondents, spec)
 
     item_results = []
@@ -473,22 +490,30 @@ def _check_respondents(respondents: RespondentAggregate, spec: InstrumentSpec) -
     if respondents.n < 0:
         raise ValueError(f"respondents: n {respondents.n} is negative")
     if respondents.mean is not None and not spec.scale.min <= respondents.mean <= spec.scale.max:
-        raise ValueError(f"respondents: mean {respondents.mean} outside the scale {spec.scale.min}..{spec.scale.max}")
+        raise ValueError(
+            f"respondents: mean {respondents.mean} outside the scale {spec.scale.min}..{spec.scale.max}"
+        )
     if respondents.stddev is not None and respondents.stddev < 0:
         raise ValueError(f"respondents: stddev {respondents.stddev} is negative")
 
 
-def _check_aggregate(code: str, aggregate: ItemAggregate, respondents: int, spec: InstrumentSpec) -> None:
+def _check_aggregate(
+    code: str, aggregate: ItemAggregate, respondents: int, spec: InstrumentSpec
+) -> None:
     """Refuse aggregates no set of answers on the scale could produce: they mean a bug upstream."""
     count, total, squares = aggregate.count, aggregate.total, aggregate.sum_squares
     low, high = spec.scale.min, spec.scale.max
     if not 0 <= count <= respondents:
         raise ValueError(f"item {code}: {count} answers from {respondents} respondents")
     if not count * low <= total <= count * high:
-        raise ValueError(f"item {code}: sum {total} impossible for {count} answers in {low}..{high}")
+        raise ValueError(
+            f"item {code}: sum {total} impossible for {count} answers in {low}..{high}"
+        )
     # Cauchy-Schwarz bounds the sum of squares from below; the scale bounds it from above.
     if squares * count < total * total or squares > count * high * high:
-        raise ValueError(f"item {code}: sum of squares {squares} impossible for {count} answers summing to {total}")
+        raise ValueError(
+            f"item {code}: sum of squares {squares} impossible for {count} answers summing to {total}"
+        )
 
 
 def aggregate_answers(
@@ -512,7 +537,11 @@ def aggregate_answers(
         for code, answer in response.items():
             if answer is None:
                 continue
-            if isinstance(answer, bool) or not isinstance(answer, int) or answer not in spec.scale.values:
+            if (
+                isinstance(answer, bool)
+                or not isinstance(answer, int)
+                or answer not in spec.scale.values
+            ):
                 raise ValueError(
                     f"response {number}, item {code}: {answer!r} is not in {spec.scale.min}..{spec.scale.max}"
                 )
@@ -533,4 +562,6 @@ def aggregate_answers(
             context.prec = DECIMAL_DIGITS
             stddev = _decimal(variance).sqrt()
     items = {code: ItemAggregate(counts[code], totals[code], squares[code]) for code in codes}
-    return items, RespondentAggregate(n=n, mean=None if mean is None else _decimal(mean), stddev=stddev)
+    return items, RespondentAggregate(
+        n=n, mean=None if mean is None else _decimal(mean), stddev=stddev
+    )

@@ -187,7 +187,10 @@ def _list(value: Any, node: str, *, non_empty: bool = True) -> list[Any]:
 
 
 def _keys(
-    obj: Mapping[str, Any], node: str, required: set[str], optional: set[str] | frozenset[str] = frozenset()
+    obj: Mapping[str, Any],
+    node: str,
+    required: set[str],
+    optional: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     missing = sorted(required - obj.keys())
     if missing:
@@ -256,7 +259,9 @@ def _labels(value: Any, node: str, values: range) -> tuple[ScalePoint, ...]:
         except ValueError:
             raise InstrumentError(node, f"key {key!r} is not a scale value") from None
         if scale_value not in values:
-            raise InstrumentError(node, f"label for {key} lies outside the scale {values.start}..{values.stop - 1}")
+            raise InstrumentError(
+                node, f"label for {key} lies outside the scale {values.start}..{values.stop - 1}"
+            )
         if scale_value in by_value:
             raise InstrumentError(node, f"two labels for scale value {scale_value}")
         by_value[scale_value] = _text(label, f"{node}.{key}")
@@ -330,7 +335,11 @@ def _parse_items(
             raise InstrumentError(f"{here}.dimension", f"unknown dimension {dimension!r}")
         # Items whose answers read exactly like the scale (agreement, frequency) leave
         # "labels" out and share the scale's; SKM items each have their own wording.
-        labels = _labels(obj["labels"], f"{here}.labels", scale.values) if "labels" in obj else scale.labels
+        labels = (
+            _labels(obj["labels"], f"{here}.labels", scale.values)
+            if "labels" in obj
+            else scale.labels
+        )
         items.append(
             Item(
                 code=code,
@@ -395,7 +404,11 @@ def _parse_ikm(value: Any, node: str, scale: Scale) -> IkmTable:
             f"must cover {floor}..{ceiling} (scale {scale.min}..{scale.max} x {factor}), "
             f"they cover {bands[0].min}..{bands[-1].max}",
         )
-    return IkmTable(conversion_factor=factor, bands=tuple(bands), origin=_origin(obj["origin"], f"{node}.origin"))
+    return IkmTable(
+        conversion_factor=factor,
+        bands=tuple(bands),
+        origin=_origin(obj["origin"], f"{node}.origin"),
+    )
 
 
 def _parse_profile(value: Any, node: str, item_codes: set[str]) -> tuple[ProfileField, ...]:
@@ -409,7 +422,9 @@ def _parse_profile(value: Any, node: str, item_codes: set[str]) -> tuple[Profile
             raise InstrumentError(f"{here}.code", f"{code!r} is also an item code")
         kind = obj["kind"]
         if kind not in PROFILE_KINDS:
-            raise InstrumentError(f"{here}.kind", f"must be one of {', '.join(PROFILE_KINDS)}, got {kind!r}")
+            raise InstrumentError(
+                f"{here}.kind", f"must be one of {', '.join(PROFILE_KINDS)}, got {kind!r}"
+            )
         options: list[ProfileOption] = []
         if kind == "choice":
             if "options" not in obj:
@@ -427,7 +442,8 @@ def _parse_profile(value: Any, node: str, item_codes: set[str]) -> tuple[Profile
             _unique([o.code for o in options], f"{here}.options", "option")
         elif "options" in obj:
             raise InstrumentError(
-                f"{here}.options", "a service field takes its options from the survey, not the instrument"
+                f"{here}.options",
+                "a service field takes its options from the survey, not the instrument",
             )
         fields.append(
             ProfileField(
@@ -468,7 +484,9 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentSpec:
     root = slug if isinstance(slug, str) and _SLUG.match(slug) else "instrument"
     _keys(obj, root, _TOP_REQUIRED, _TOP_OPTIONAL)
     if obj["format"] != FORMAT_VERSION:
-        raise InstrumentError(f"{root}.format", f"this code reads format {FORMAT_VERSION}, got {obj['format']!r}")
+        raise InstrumentError(
+            f"{root}.format", f"this code reads format {FORMAT_VERSION}, got {obj['format']!r}"
+        )
     if root == "instrument":
         raise InstrumentError("instrument.slug", f"{slug!r} must be lower-case words joined by '-'")
 
@@ -524,13 +542,19 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentSpec:
         kind=kind,
         source=source,
         lke_question=lke_question,
-        minimum_respondents=_int(obj["minimum_respondents"], node("minimum_respondents"), minimum=1),
-        instructions=_text(obj["instructions"], node("instructions")) if "instructions" in obj else None,
+        minimum_respondents=_int(
+            obj["minimum_respondents"], node("minimum_respondents"), minimum=1
+        ),
+        instructions=_text(obj["instructions"], node("instructions"))
+        if "instructions" in obj
+        else None,
         scale=scale,
         dimensions=dimensions,
         items=items,
         ikm=ikm,
-        profile=_parse_profile(obj["profile"], node("profile"), {item.code.casefold() for item in items}),
+        profile=_parse_profile(
+            obj["profile"], node("profile"), {item.code.casefold() for item in items}
+        ),
         notes=notes,
     )
 
@@ -551,7 +575,9 @@ def load_instrument_file(path: str | Path) -> InstrumentSpec:
         ) from None
     spec = parse_instrument(data)
     if spec.slug != path.stem:
-        raise InstrumentError(str(path), f"slug {spec.slug!r} differs from the file name {path.stem!r}")
+        raise InstrumentError(
+            str(path), f"slug {spec.slug!r} differs from the file name {path.stem!r}"
+        )
     return spec
 
 
@@ -574,6 +600,9 @@ def content_hash(spec: InstrumentSpec) -> str:
     label or threshold changes it.
     """
     payload = json.dumps(
-        _canonical(dataclasses.asdict(spec)), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        _canonical(dataclasses.asdict(spec)),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -101,7 +101,10 @@ def parse_response_csv(
         raise ResponseCsvError(
             [
                 CsvProblem(
-                    None, None, None, f"the file is empty; expected a header row with {', '.join(spec.item_codes)}"
+                    None,
+                    None,
+                    None,
+                    f"the file is empty; expected a header row with {', '.join(spec.item_codes)}",
                 )
             ]
         )
@@ -118,7 +121,9 @@ def parse_response_csv(
         problem = functools.partial(CsvProblem, line, row_number)
         row_problems: list[CsvProblem] = []
         if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
-            row_problems.append(problem(None, f"{len(cells)} cells but the header has {len(columns)} columns"))
+            row_problems.append(
+                problem(None, f"{len(cells)} cells but the header has {len(columns)} columns")
+            )
         answers: dict[str, int | None] = dict.fromkeys(spec.item_codes)
         profile: dict[str, str | None] = {field.code: None for field in spec.profile}
         for position, code in enumerate(columns):
@@ -128,7 +133,10 @@ def parse_response_csv(
                 continue
             if code is None:
                 row_problems.append(
-                    problem(f"{position + 1} (no header)", "a value in a column without a header; name it or clear it")
+                    problem(
+                        f"{position + 1} (no header)",
+                        "a value in a column without a header; name it or clear it",
+                    )
                 )
                 continue
             try:
@@ -139,7 +147,9 @@ def parse_response_csv(
             except _BadCell as error:
                 row_problems.append(problem(code, str(error)))
         if not row_problems and all(value is None for value in answers.values()):
-            row_problems.append(problem(None, "no item answered; a response needs at least one answer"))
+            row_problems.append(
+                problem(None, "no item answered; a response needs at least one answer")
+            )
         problems.extend(row_problems)
         if not row_problems:
             rows.append(ResponseRow(line=line, row=row_number, answers=answers, profile=profile))
@@ -159,12 +169,17 @@ def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
         return content.removeprefix("\ufeff")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ResponseCsvError([CsvProblem(None, None, None, "the file is UTF-16 text; save it as 'CSV UTF-8'")])
+        raise ResponseCsvError(
+            [CsvProblem(None, None, None, "the file is UTF-16 text; save it as 'CSV UTF-8'")]
+        )
     if content.startswith(b"PK\x03\x04"):
         raise ResponseCsvError(
             [
                 CsvProblem(
-                    None, None, None, "this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'"
+                    None,
+                    None,
+                    None,
+                    "this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'",
                 )
             ]
         )
@@ -188,7 +203,9 @@ def _read_records(text: str) -> list[tuple[int, list[str]]]:
     """Records with the file line each starts on (a quoted cell may span lines)."""
     first_line = text.split("\n", 1)[0]
     counts = {separator: first_line.count(separator) for separator in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda separator: counts[separator]) if any(counts.values()) else ","
+    delimiter = (
+        max(counts, key=lambda separator: counts[separator]) if any(counts.values()) else ","
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
     end_of_previous = 0
@@ -197,7 +214,9 @@ def _read_records(text: str) -> list[tuple[int, list[str]]]:
             records.append((end_of_previous + 1, cells))
             end_of_previous = reader.line_num
     except csv.Error as error:
-        raise ResponseCsvError([CsvProblem(reader.line_num, None, None, f"not readable as CSV ({error})")]) from None
+        raise ResponseCsvError(
+            [CsvProblem(reader.line_num, None, None, f"not readable as CSV ({error})")]
+        ) from None
     return records
 
 
@@ -219,7 +238,12 @@ def _read_header(line: int, header: list[str], spec: InstrumentSpec) -> list[str
             problems.append(CsvProblem(line, None, name, f"unknown column; {allowed}"))
         elif code is not None and code in first_position:
             problems.append(
-                CsvProblem(line, None, code, f"appears twice (columns {first_position[code]} and {position})")
+                CsvProblem(
+                    line,
+                    None,
+                    code,
+                    f"appears twice (columns {first_position[code]} and {position})",
+                )
             )
             code = None
         elif code is not None:
@@ -228,7 +252,9 @@ def _read_header(line: int, header: list[str], spec: InstrumentSpec) -> list[str
 
     present = [code for code in spec.item_codes if code in first_position]
     if not present:
-        problems.append(CsvProblem(line, None, None, f"no item columns; expected {', '.join(spec.item_codes)}"))
+        problems.append(
+            CsvProblem(line, None, None, f"no item columns; expected {', '.join(spec.item_codes)}")
+        )
     elif len(present) < len(spec.item_codes):
         missing = [code for code in spec.item_codes if code not in first_position]
         problems.append(
@@ -245,7 +271,9 @@ def _read_header(line: int, header: list[str], spec: InstrumentSpec) -> list[str
 
 
 def _answer_parser(scale: Scale) -> Callable[[str], int]:
-    allowed = f"allowed: {', '.join(str(value) for value in scale.values)}, or empty for not answered"
+    allowed = (
+        f"allowed: {', '.join(str(value) for value in scale.values)}, or empty for not answered"
+    )
 
     def parse(cell: str) -> int:
         try:
@@ -267,7 +295,11 @@ def _answer_parser(scale: Scale) -> Callable[[str], int]:
 def _profile_parser(field: ProfileField, services: Collection[str] | None) -> Callable[[str], str]:
     if field.kind == "service" and services is None:
         return lambda cell: cell
-    codes = [option.code for option in field.options] if field.kind == "choice" else list(services or ())
+    codes = (
+        [option.code for option in field.options]
+        if field.kind == "choice"
+        else list(services or ())
+    )
     by_folded = {code.casefold(): code for code in codes}
     allowed = f"allowed: {', '.join(codes)}, or empty"
 

@@ -34,7 +34,9 @@ U = SKM.item_codes  # U1..U9
 
 
 def nrr_map(*values: str | None) -> dict[str, Decimal | None]:
-    return {code: None if value is None else D(value) for code, value in zip(U, values, strict=True)}
+    return {
+        code: None if value is None else D(value) for code, value in zip(U, values, strict=True)
+    }
 
 
 # --- display rounding --------------------------------------------------------------------
@@ -114,7 +116,9 @@ def test_ikm_hand_computed() -> None:
     # totals 14 11 13 15 13 14 15 12 11 (sum 118); NRR = total / 4:
     #   3.5 2.75 3.25 3.75 3.25 3.5 3.75 3.0 2.75, sum 29.5
     # IKM = 29.5 x 1/9 x 25 = 737.5 / 9 = 81.9444... -> 81.94 -> B Baik
-    items, respondents = aggregate_answers([dict(zip(U, row, strict=True)) for row in HAND_SET], SKM)
+    items, respondents = aggregate_answers(
+        [dict(zip(U, row, strict=True)) for row in HAND_SET], SKM
+    )
     assert [items[c].total for c in U] == [14, 11, 13, 15, 13, 14, 15, 12, 11]
     result = survey_results(SKM, items=items, respondents=respondents)
     assert [r.mean for r in result.items] == [
@@ -122,7 +126,11 @@ def test_ikm_hand_computed() -> None:
     ]
     assert result.ikm is not None
     assert result.ikm.value == D("737.5") / D(9)
-    assert (result.ikm.shown, result.ikm.quality, result.ikm.category.id) == (D("81.94"), "B", "Baik")
+    assert (result.ikm.shown, result.ikm.quality, result.ikm.category.id) == (
+        D("81.94"),
+        "B",
+        "Baik",
+    )
     assert result.index == D("29.5") / D(9)  # IKM / 25
 
 
@@ -255,7 +263,7 @@ def test_lke_score_refuses_an_index_off_the_scale() -> None:
 def test_perception_results_from_responses() -> None:
     # Five SPAK respondents answer every item 4, 4, 4, 3, 3: each item mean 18/5 = 3.6,
     # IPAK 3.6, LKE q125 score 3.6 / 4 x 17.5 = 15.75.
-    rows = [{code: answer for code in SPAK.item_codes} for answer in (4, 4, 4, 3, 3)]
+    rows = [dict.fromkeys(SPAK.item_codes, answer) for answer in (4, 4, 4, 3, 3)]
     items, respondents = aggregate_answers(rows, SPAK)
     result = survey_results(SPAK, items=items, respondents=respondents, lke_weight=D("17.5"))
     assert (result.index, result.lke_question, result.lke_score) == (D("3.6"), 125, D("15.75"))
@@ -271,7 +279,9 @@ def test_perception_results_from_responses() -> None:
 
 
 def test_skm_feeds_no_lke_question() -> None:
-    items, respondents = aggregate_answers([dict(zip(U, row, strict=True)) for row in HAND_SET], SKM)
+    items, respondents = aggregate_answers(
+        [dict(zip(U, row, strict=True)) for row in HAND_SET], SKM
+    )
     with pytest.raises(ValueError, match="skm-2017 feeds no LKE question"):
         survey_results(SKM, items=items, respondents=respondents, lke_weight=D("17.5"))
 
@@ -316,7 +326,9 @@ def test_confidence_interval_is_clipped_and_needs_two_respondents() -> None:
 def test_ikm_interval_is_on_the_25_to_100_scale() -> None:
     # HAND_SET respondent means: 29/9, 32/9, 27/9, 31/9 (mean 119/36); IKM 81.94.
     # The interval is 25 x the one on 1..4, centred on the IKM.
-    items, respondents = aggregate_answers([dict(zip(U, row, strict=True)) for row in HAND_SET], SKM)
+    items, respondents = aggregate_answers(
+        [dict(zip(U, row, strict=True)) for row in HAND_SET], SKM
+    )
     result = survey_results(SKM, items=items, respondents=respondents)
     assert result.ikm is not None and result.interval is not None and respondents.stddev is not None
     plain = confidence_interval(4, result.ikm.value / 25, respondents.stddev, lower=1, upper=4)
@@ -358,7 +370,9 @@ def test_sample_size_krejcie_morgan(population: int, size: int) -> None:
         (0, 0),
     ],
 )
-def test_target_sample_applies_the_minimum_within_the_population(population: int, target: int) -> None:
+def test_target_sample_applies_the_minimum_within_the_population(
+    population: int, target: int
+) -> None:
     assert target_sample(population, minimum=SKM.minimum_respondents) == target
 
 
@@ -402,15 +416,19 @@ def test_aggregate_answers_refuses_answers_off_the_scale() -> None:
 answer = st.one_of(st.none(), st.integers(min_value=1, max_value=4))
 
 
-def responses_for(spec: InstrumentSpec, *, skips: bool) -> st.SearchStrategy[list[dict[str, int | None]]]:
+def responses_for(
+    spec: InstrumentSpec, *, skips: bool
+) -> st.SearchStrategy[list[dict[str, int | None]]]:
     value = answer if skips else st.integers(min_value=1, max_value=4)
-    row = st.fixed_dictionaries({code: value for code in spec.item_codes})
+    row = st.fixed_dictionaries(dict.fromkeys(spec.item_codes, value))
     return st.lists(row, min_size=1, max_size=40)
 
 
 @settings(max_examples=200, deadline=None)
 @given(responses_for(SKM, skips=True))
-def test_ikm_is_always_within_25_and_100_and_graded_by_its_shown_value(rows: list[dict[str, int | None]]) -> None:
+def test_ikm_is_always_within_25_and_100_and_graded_by_its_shown_value(
+    rows: list[dict[str, int | None]],
+) -> None:
     items, respondents = aggregate_answers(rows, SKM)
     result = survey_results(SKM, items=items, respondents=respondents)
     if result.unanswered_items:
@@ -427,7 +445,9 @@ def test_ikm_is_always_within_25_and_100_and_graded_by_its_shown_value(rows: lis
 
 @settings(max_examples=200, deadline=None)
 @given(responses_for(SPKP, skips=False))
-def test_without_skips_the_index_is_the_mean_of_respondent_means(rows: list[dict[str, int | None]]) -> None:
+def test_without_skips_the_index_is_the_mean_of_respondent_means(
+    rows: list[dict[str, int | None]],
+) -> None:
     items, respondents = aggregate_answers(rows, SPKP)
     result = survey_results(SPKP, items=items, respondents=respondents, lke_weight=D("17.5"))
     assert result.index == respondents.mean

@@ -41,7 +41,13 @@ def test_a_good_file_with_profile_columns_and_an_empty_cell() -> None:
     first, second = sheet.rows
     assert (first.line, first.row) == (2, 1)
     assert first.answers == dict(zip(SKM.item_codes, [4, 3, 3, 4, 3, 3, 4, 2, 3], strict=True))
-    assert first.profile == {"age_band": None, "sex": "L", "education": None, "occupation": None, "service": "sim-baru"}
+    assert first.profile == {
+        "age_band": None,
+        "sex": "L",
+        "education": None,
+        "occupation": None,
+        "service": "sim-baru",
+    }
     assert second.answers["U8"] is None  # empty cell: not answered, not zero
     assert second.profile["sex"] == "P"  # option codes match case-insensitively
 
@@ -49,9 +55,9 @@ def test_a_good_file_with_profile_columns_and_an_empty_cell() -> None:
 def test_excel_habits_are_tolerated() -> None:
     # BOM, semicolons (Indonesian-locale Excel), CRLF, lower-case and padded headers,
     # "3,0" with a decimal comma, a blank row, a trailing empty column, a short row.
-    content = ("\ufeffu1; U2 ;u3;U4;U5;U6;U7;U8;U9;\r\n4;3;3,0;4;3;3;4;2;3;\r\n;;;;;;;;;\r\n3;3;4;4;3;4;4\r\n").encode(
-        "utf-8"
-    )
+    content = (
+        "\ufeffu1; U2 ;u3;U4;U5;U6;U7;U8;U9;\r\n4;3;3,0;4;3;3;4;2;3;\r\n;;;;;;;;;\r\n3;3;4;4;3;4;4\r\n"
+    ).encode("utf-8")
     sheet = parse_response_csv(content, SKM)
     assert [row.line for row in sheet.rows] == [2, 4]
     assert sheet.rows[0].answers["U3"] == 3
@@ -75,7 +81,10 @@ def test_a_csv_feeds_the_indices() -> None:
     sheet = parse_response_csv(content, SKM)
     items, respondents = aggregate_answers([row.answers for row in sheet.rows], SKM)
     result = survey_results(SKM, items=items, respondents=respondents)
-    assert result.ikm is not None and (result.ikm.shown, result.ikm.quality) == (Decimal("81.94"), "B")
+    assert result.ikm is not None and (result.ikm.shown, result.ikm.quality) == (
+        Decimal("81.94"),
+        "B",
+    )
 
 
 # --- cell values -------------------------------------------------------------------------
@@ -116,7 +125,9 @@ def test_service_checked_against_the_survey_services_when_given() -> None:
     assert problems_of(content, services=["sim-baru", "sim-perpanjangan"]) == [
         "line 2 (data row 1), column service: 'skck' is not an option; allowed: sim-baru, sim-perpanjangan, or empty"
     ]
-    assert parse_response_csv(content, SKM).rows[0].profile["service"] == "skck"  # no list: any text
+    assert (
+        parse_response_csv(content, SKM).rows[0].profile["service"] == "skck"
+    )  # no list: any text
 
 
 def test_row_with_no_answers() -> None:
@@ -138,17 +149,28 @@ def test_value_under_an_empty_header() -> None:
 
 
 def test_all_row_problems_are_collected_and_the_first_is_the_message() -> None:
-    content = csv_text(HEADER, "4,4,4,4,4,4,4,4,4", "9,4,4,4,4,4,4,4,x", "4,4,4,4,4,4,4,4,4", "4,4,4,4,-1,4,4,4,4")
+    content = csv_text(
+        HEADER, "4,4,4,4,4,4,4,4,4", "9,4,4,4,4,4,4,4,x", "4,4,4,4,4,4,4,4,4", "4,4,4,4,-1,4,4,4,4"
+    )
     with pytest.raises(ResponseCsvError) as caught:
         parse_response_csv(content, SKM)
-    assert [(p.line, p.row, p.column) for p in caught.value.problems] == [(3, 2, "U1"), (3, 2, "U9"), (5, 4, "U5")]
-    assert str(caught.value) == f"line 3 (data row 2), column U1: 9 is outside 1..4; {ALLOWED} (and 2 more problems)"
+    assert [(p.line, p.row, p.column) for p in caught.value.problems] == [
+        (3, 2, "U1"),
+        (3, 2, "U9"),
+        (5, 4, "U5"),
+    ]
+    assert (
+        str(caught.value)
+        == f"line 3 (data row 2), column U1: 9 is outside 1..4; {ALLOWED} (and 2 more problems)"
+    )
 
 
 def test_lines_count_cells_that_span_lines() -> None:
     # The quoted service name spans lines 2-3: that row is named by the line it starts on,
     # and the next row starts on line 4 (data row 2).
-    content = csv_text(f"{HEADER},service", '9,4,4,4,4,4,4,4,4,"Pembuatan\nSIM"', "4,4,7,4,4,4,4,4,4,")
+    content = csv_text(
+        f"{HEADER},service", '9,4,4,4,4,4,4,4,4,"Pembuatan\nSIM"', "4,4,7,4,4,4,4,4,4,"
+    )
     assert problems_of(content) == [
         f"line 2 (data row 1), column U1: 9 is outside 1..4; {ALLOWED}",
         f"line 4 (data row 2), column U3: 7 is outside 1..4; {ALLOWED}",
@@ -185,7 +207,8 @@ def test_missing_item_columns() -> None:
 
 def test_item_codes_of_another_instrument() -> None:
     with pytest.raises(
-        ResponseCsvError, match=r"^line 1 \(header\), column U1: unknown column; allowed: item columns K1, "
+        ResponseCsvError,
+        match=r"^line 1 \(header\), column U1: unknown column; allowed: item columns K1, ",
     ):
         parse_response_csv(csv_text(HEADER, "4,4,4,4,4,4,4,4,4"), SPAK)
 
@@ -201,14 +224,20 @@ def test_empty_file(content: bytes | str) -> None:
 
 
 def test_header_without_responses() -> None:
-    assert problems_of(csv_text(HEADER, "", ",,,,,,,,")) == ["file: no responses under the header row"]
+    assert problems_of(csv_text(HEADER, "", ",,,,,,,,")) == [
+        "file: no responses under the header row"
+    ]
 
 
 def test_wrong_encoding_names_the_line() -> None:
     # cp1252 (Excel's "CSV" on Windows) writes the en dash as the single byte 0x96.
-    content = csv_text(f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM", "4,4,4,4,4,4,4,4,4,Surat").encode("utf-8")
+    content = csv_text(
+        f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM", "4,4,4,4,4,4,4,4,4,Surat"
+    ).encode("utf-8")
     content += "4,4,4,4,4,4,4,4,4,Pengesahan Akta Catatan Sipil \u2013 salinan\n".encode("cp1252")
-    assert problems_of(content) == ["line 4: the file is not UTF-8 text (byte 0x96); save it as 'CSV UTF-8'"]
+    assert problems_of(content) == [
+        "line 4: the file is not UTF-8 text (byte 0x96); save it as 'CSV UTF-8'"
+    ]
 
 
 def test_utf16_file() -> None:

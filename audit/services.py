@@ -1,0 +1,170 @@
+"""Writing to the audit trail. Call these inside the transaction that makes the change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from audit.models import AuditChainHead, AuditEntry
+
+GENESIS_HASH = "0" * 64
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, models.Model):
+        return value.pk
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-native values of `fields` of `obj`; foreign keys as ids, files as names."""
+    snapshot = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            value = sorted((obj.pk and getattr(obj, name).values_list("pk", flat=True)) or [])
+        elif field.is_relation:
+            value = getattr(obj, field.attname)
+        else:
+            value = getattr(obj, name)
+        snapshot[name] = _json_value(value)
+    return snapshot
+
+
+def audit_diff(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> dict[str, list[Any]]:
+    before, after = before or {}, after or {}
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _json_value(before.get(key)), _json_value(after.get(key))
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    object_repr: str | None = None,
+    changes: Mapping[str, list[Any]] | None = None,
+    programme_id: int | None = None,
+    unit_id: int | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Append one entry to the chain. `actor` is a user or None for the system."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id if object_id is not None else obj.pk
+        object_repr = object_repr if object_repr is not None else str(obj)
+    if not object_type or object_id is None:
+        raise ValueError("an audit entry needs an object or an object type and id")
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_id=actor.pk if authenticated else None,
+            actor_username=actor.get_username() if authenticated else "system",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=(object_repr or "")[:200],
+            programme_id=programme_id,
+            unit_id=unit_id,
+            changes=_json_value(dict(changes or {})),
+            note=note,
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+        head.last_entry_id = entry.pk
+        head.last_hash = entry.entry_hash
+        head.save()
+    return entry
+
+
+def audit_change(
+    *,
+    actor,
+    obj: models.Model,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    programme_id: int | None = None,
+    unit_id: int | None = None,
+    note: str = "",
+    object_repr: str | None = None,
+) -> AuditEntry | None:
+    """Record a create (before=None), delete (after=None) or update; nothing if unchanged."""
+    changes = audit_diff(before, after)
+    if before is None:
+        action = AuditEntry.Action.CREATE
+    elif after is None:
+        action = AuditEntry.Action.DELETE
+    else:
+        action = AuditEntry.Action.UPDATE
+        if not changes and not note:
+            return None
+    return audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_repr=object_repr,
+        changes=changes,
+        programme_id=programme_id,
+        unit_id=unit_id,
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    checked: int
+    broken_entry_id: int | None = None
+    reason: str = ""
+
+
+def audit_verify_chain() -> ChainCheck:
+    """Walk the chain from the first entry; report the first broken link."""
+    previous_hash = GENESIS_HASH
+    checked = 0
+    last_id = None
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != previous_hash:
+            return ChainCheck(
+                False,
+                checked,
+                entry.pk,
+                f"entry {entry.pk} does not follow the entry before it "
+                "(an entry before it was removed or altered)",
+            )
+        if entry.compute_hash() != entry.entry_hash:
+            return ChainCheck(
+                False, checked, entry.pk, f"entry {entry.pk} was altered after it was written"
+            )
+        previous_hash = entry.entry_hash
+        last_id = entry.pk
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash != previous_hash or head.last_entry_id != last_id):
+        return ChainCheck(
+            False,
+            checked,
+            head.last_entry_id,
+            f"the newest entry ({head.last_entry_id}) is missing or was altered",
+        )
+    return ChainCheck(True, checked)

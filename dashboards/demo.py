@@ -1,0 +1,22 @@
+"""The demo world, composed from each app's own demo data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evaluations.loader import load_bundled_framework
+from pokja import demo as pokja_demo
+from pokja.models import Programme
+
+
+@dataclass
+class DemoResult:
+    programme: Programme
+    extra_programmes: list[Programme]
+
+
+def seed_demo(*, units: int = 0) -> DemoResult:
+    framework = load_bundled_framework("lke-2021")
+    programme = pokja_demo.seed_organisation(framework)
+    extra = pokja_demo.seed_extra_units(framework, units) if units else []
+    return DemoResult(programme=programme, extra_programmes=extra)

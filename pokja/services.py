@@ -1,0 +1,257 @@
+"""Workflows of the organisation: programmes, roles, people and evidence. All audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_change, audit_snapshot
+from pokja.models import Evidence, Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
+from pokja.uploads import check_upload
+
+PROGRAMME_FIELDS = (
+    "unit",
+    "year",
+    "framework",
+    "target",
+    "holds_wbk",
+    "pencanangan_date",
+    "pakta_document",
+    "status",
+)
+ROLE_FIELDS = ("user", "programme", "kind", "pokja")
+EVIDENCE_FIELDS = ("programme", "pokja", "kind", "title", "file", "original_name", "size", "url")
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    year: int,
+    framework,
+    target: str = Programme.Target.WBK,
+    holds_wbk: bool = False,
+    pencanangan_date: datetime.date | None = None,
+    status: str = Programme.Status.ACTIVE,
+) -> Programme:
+    """Create a unit's programme for a year together with its six Pokja, one per LKE area."""
+    if Programme.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("%(unit)s already has a programme for %(year)s.")
+                % {"unit": unit, "year": year}
+            }
+        )
+    areas = list(framework.areas.order_by("pokja_number"))
+    if not areas:
+        raise ValidationError({"framework": _("This framework has no areas to form Pokja from.")})
+    programme = Programme(
+        unit=unit,
+        year=year,
+        framework=framework,
+        target=target,
+        holds_wbk=holds_wbk,
+        pencanangan_date=pencanangan_date,
+        status=status,
+    )
+    programme.full_clean()
+    programme.save()
+    Pokja.objects.bulk_create(
+        Pokja(programme=programme, number=area.pokja_number, area_code=area.code, name=area.name)
+        for area in areas
+    )
+    audit_change(
+        actor=actor,
+        obj=programme,
+        before=None,
+        after=audit_snapshot(programme, PROGRAMME_FIELDS),
+        programme_id=programme.pk,
+        unit_id=unit.pk,
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor: User, programme: Programme, **changes) -> Programme:
+    """Change a programme's settings (target, WBK held, declaration date, document, status)."""
+    allowed = {"target", "holds_wbk", "pencanangan_date", "pakta_document", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"programme_update cannot change {sorted(unknown)}")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    before = audit_snapshot(programme, PROGRAMME_FIELDS)
+    for name, value in changes.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    audit_change(
+        actor=actor,
+        obj=programme,
+        before=before,
+        after=audit_snapshot(programme, PROGRAMME_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_role_add(
+    *, actor: User | None, programme: Programme, user: User, kind: str, pokja: Pokja | None = None
+) -> ProgrammeRole:
+    if kind in ProgrammeRole.POKJA_KINDS and pokja is None:
+        raise ValidationError({"pokja": _("Choose the Pokja for a chair or member.")})
+    if kind not in ProgrammeRole.POKJA_KINDS:
+        pokja = None
+    if pokja is not None and pokja.programme_id != programme.pk:
+        raise ValidationError({"pokja": _("That Pokja belongs to another programme.")})
+    if (
+        kind == ProgrammeRole.Kind.KETUA
+        and ProgrammeRole.objects.filter(pokja=pokja, kind=ProgrammeRole.Kind.KETUA).exists()
+    ):
+        raise ValidationError({"kind": _("%(pokja)s already has a chair.") % {"pokja": pokja}})
+    role = ProgrammeRole(user=user, programme=programme, kind=kind, pokja=pokja)
+    try:
+        with transaction.atomic():
+            role.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"user": _("%(user)s already has this role.") % {"user": user}}
+        ) from None
+    audit_change(
+        actor=actor,
+        obj=role,
+        before=None,
+        after=audit_snapshot(role, ROLE_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    return role
+
+
+@transaction.atomic
+def programme_role_remove(*, actor: User, role: ProgrammeRole) -> None:
+    before = audit_snapshot(role, ROLE_FIELDS)
+    programme = role.programme
+    audit_change(
+        actor=actor,
+        obj=role,
+        before=before,
+        after=None,
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    role.delete()
+
+
+@transaction.atomic
+def unit_role_add(*, actor: User | None, unit: Unit, user: User, kind: str) -> UnitRole:
+    role, created = UnitRole.objects.get_or_create(user=user, unit=unit, kind=kind)
+    if created:
+        audit_change(
+            actor=actor,
+            obj=role,
+            before=None,
+            after=audit_snapshot(role, ("user", "unit", "kind")),
+            unit_id=unit.pk,
+        )
+    return role
+
+
+@transaction.atomic
+def evidence_add_file(
+    *,
+    actor: User,
+    programme: Programme,
+    pokja: Pokja | None,
+    uploaded: UploadedFile,
+    title: str = "",
+) -> Evidence:
+    """Store an uploaded file after checking its size and real type.
+
+    The same file uploaded again to the same programme is the same piece of evidence.
+    """
+    checked = check_upload(uploaded)
+    existing = Evidence.objects.filter(
+        programme=programme, sha256=checked.sha256, kind="file"
+    ).first()
+    if existing is not None:
+        return existing
+    evidence = Evidence(
+        programme=programme,
+        pokja=pokja,
+        kind=Evidence.Kind.FILE,
+        title=(title or checked.original_name)[:200],
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save("upload", uploaded, save=False)
+    evidence.save()
+    audit_change(
+        actor=actor,
+        obj=evidence,
+        before=None,
+        after=audit_snapshot(evidence, EVIDENCE_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_link(
+    *, actor: User, programme: Programme, pokja: Pokja | None, url: str, title: str
+) -> Evidence:
+    evidence = Evidence(
+        programme=programme,
+        pokja=pokja,
+        kind=Evidence.Kind.LINK,
+        title=(title or url)[:200],
+        url=url,
+        uploaded_by=actor,
+    )
+    evidence.full_clean(exclude=["file"])
+    evidence.save()
+    audit_change(
+        actor=actor,
+        obj=evidence,
+        before=None,
+        after=audit_snapshot(evidence, EVIDENCE_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    return evidence
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    email: str = "",
+    password: str,
+    unit_id=None,
+) -> User:
+    """Create a person who can sign in. The password itself is never audited."""
+    user = User(username=username, full_name=full_name, email=email)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_change(
+        actor=actor,
+        obj=user,
+        before=None,
+        after=audit_snapshot(user, ("username", "full_name", "email", "is_active")),
+        unit_id=unit_id,
+    )
+    return user

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.selectors import audit_history_for
+from pokja import services
+from pokja.access import get_programme_for_user, manageable_unit_ids, programme_access
+from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm
+from pokja.models import Evidence, Pokja, ProgrammeRole, Unit
+
+
+def _pokja_with_roles():
+    return Prefetch(
+        "roles",
+        queryset=ProgrammeRole.objects.select_related("user").order_by("kind", "user__full_name"),
+    )
+
+
+def _get_pokja_for_user(request, unit_code: str, year: int, number: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    pokja = get_object_or_404(
+        Pokja.objects.prefetch_related(_pokja_with_roles()), programme=programme, number=number
+    )
+    return programme, access, pokja
+
+
+def _get_evidence_for_user(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.select_related("programme"), pk=pk)
+    access = programme_access(request.user, evidence.programme)
+    if not access.can_view:
+        raise Http404
+    return evidence, access
+
+
+@login_required
+def programme_detail(request, unit_code: str, year: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    pokjas = programme.pokjas.prefetch_related(_pokja_with_roles())
+    programme_roles = (
+        programme.roles.filter(pokja__isnull=True).select_related("user").order_by("kind")
+    )
+    return render(
+        request,
+        "pokja/programme_detail.html",
+        {
+            "programme": programme,
+            "access": access,
+            "pokjas": pokjas,
+            "programme_roles": programme_roles,
+        },
+    )
+
+
+@login_required
+def pokja_detail(request, unit_code: str, year: int, number: int):
+    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    evidence = pokja.evidence.select_related("uploaded_by")[:50]
+    return render(
+        request,
+        "pokja/pokja_detail.html",
+        {
+            "programme": programme,
+            "access": access,
+            "pokja": pokja,
+            "can_edit": access.can_edit_pokja(pokja.pk),
+            "evidence_list": evidence,
+        },
+    )
+
+
+@login_required
+def programme_create(request):
+    unit_ids = manageable_unit_ids(request.user)
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    if not units.exists():
+        raise PermissionDenied
+    form = ProgrammeCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.programme_create(
+                actor=request.user,
+                unit=data["unit"],
+                year=data["year"],
+                framework=data["framework"],
+                target=data["target"],
+                holds_wbk=data["holds_wbk"],
+                pencanangan_date=data["pencanangan_date"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Programme created with its six Pokja."))
+            return redirect("programme_detail", **programme.url_kwargs())
+    return render(request, "pokja/programme_form.html", {"form": form})
+
+
+@login_required
+def programme_settings(request, unit_code: str, year: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not (access.can_manage or access.can_coordinate):
+        raise PermissionDenied
+    initial = {
+        "target": programme.target,
+        "holds_wbk": programme.holds_wbk,
+        "pencanangan_date": programme.pencanangan_date,
+        "status": programme.status,
+    }
+    form = ProgrammeSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                changes = {
+                    k: data[k] for k in ("target", "holds_wbk", "pencanangan_date", "status")
+                }
+                if data.get("pakta_file"):
+                    evidence = services.evidence_add_file(
+                        actor=request.user,
+                        programme=programme,
+                        pokja=None,
+                        uploaded=data["pakta_file"],
+                        title=_("Pakta integritas"),
+                    )
+                    changes["pakta_document"] = evidence
+                services.programme_update(actor=request.user, programme=programme, **changes)
+        except ValidationError as exc:
+            _add_errors(form, exc, file_field="pakta_file")
+        else:
+            messages.success(request, _("Programme settings saved."))
+            return redirect("programme_detail", **programme.url_kwargs())
+    return render(
+        request,
+        "pokja/programme_settings.html",
+        {
+            "programme": programme,
+            "access": access,
+            "form": form,
+            "history": audit_history_for(programme)[:20],
+        },
+    )
+
+
+@login_required
+def programme_roles(request, unit_code: str, year: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not access.can_manage:
+        raise PermissionDenied
+    form = RoleAddForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user = form.existing_user or services.user_create(
+                    actor=request.user,
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    email=data.get("email", ""),
+                    password=data["password"],
+                    unit_id=programme.unit_id,
+                )
+                services.programme_role_add(
+                    actor=request.user,
+                    programme=programme,
+                    user=user,
+                    kind=data["kind"],
+                    pokja=data.get("pokja"),
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Role given to %(user)s.") % {"user": user})
+            return redirect("programme_roles", **programme.url_kwargs())
+    roles = programme.roles.select_related("user", "pokja").order_by("kind", "pokja__number")
+    return render(
+        request,
+        "pokja/programme_roles.html",
+        {"programme": programme, "access": access, "form": form, "roles": roles},
+    )
+
+
+@login_required
+@require_POST
+def programme_role_remove(request, unit_code: str, year: int, role_id: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not access.can_manage:
+        raise PermissionDenied
+    role = get_object_or_404(ProgrammeRole, pk=role_id, programme=programme)
+    services.programme_role_remove(actor=request.user, role=role)
+    messages.success(request, _("Role removed."))
+    return redirect("programme_roles", **programme.url_kwargs())
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence, _access = _get_evidence_for_user(request, pk)
+    if not evidence.is_file or not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or f"evidence{evidence.extension}",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    # Never let a browser run an uploaded file in our origin.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _add_errors(form, exc: ValidationError, *, file_field: str | None = None) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            if field == "file" and file_field:
+                target = file_field
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)

@@ -17,6 +17,19 @@ class AuditAppendOnlyError(Exception):
     pass
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """Bulk changes are refused like single ones (the database refuses them too)."""
+
+    def update(self, **kwargs):
+        raise AuditAppendOnlyError("audit entries cannot be changed")
+
+    def delete(self):
+        raise AuditAppendOnlyError("audit entries cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditAppendOnlyError("audit entries cannot be changed")
+
+
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -37,6 +50,8 @@ class AuditEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

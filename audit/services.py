@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -136,35 +136,58 @@ class ChainCheck:
     checked: int
     broken_entry_id: int | None = None
     reason: str = ""
+    # The newest entry verified: recorded somewhere safe, it is an anchor for a later check.
+    last_entry_id: int | None = None
+    last_hash: str = GENESIS_HASH
 
 
-def audit_verify_chain() -> ChainCheck:
-    """Walk the chain from the first entry; report the first broken link."""
+def audit_verify_chain(
+    *, anchors: Mapping[int, str] | None = None, using: str = DEFAULT_DB_ALIAS
+) -> ChainCheck:
+    """Walk the chain from the first entry; report the first broken link.
+
+    The chain alone shows any entry altered or removed by someone who did not recompute the
+    hashes after it. `anchors` ({entry id: hash} noted from earlier runs) also catch a trail
+    rewritten from some entry on with fresh hashes.
+    """
+    anchors = dict(anchors or {})
     previous_hash = GENESIS_HASH
     checked = 0
     last_id = None
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+
+    def broken(entry_id, reason):
+        return ChainCheck(False, checked, entry_id, reason, last_id, previous_hash)
+
+    entries = AuditEntry.objects.using(using).order_by("id")
+    for entry in entries.iterator(chunk_size=2000):
         if entry.prev_hash != previous_hash:
-            return ChainCheck(
-                False,
-                checked,
+            return broken(
                 entry.pk,
                 f"entry {entry.pk} does not follow the entry before it "
                 "(an entry before it was removed or altered)",
             )
         if entry.compute_hash() != entry.entry_hash:
-            return ChainCheck(
-                False, checked, entry.pk, f"entry {entry.pk} was altered after it was written"
+            return broken(entry.pk, f"entry {entry.pk} was altered after it was written")
+        expected = anchors.pop(entry.pk, None)
+        if expected is not None and expected != entry.entry_hash:
+            return broken(
+                entry.pk,
+                f"entry {entry.pk} no longer has the hash noted for it "
+                "(the trail was rewritten at or before this entry)",
             )
         previous_hash = entry.entry_hash
         last_id = entry.pk
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != previous_hash or head.last_entry_id != last_id):
-        return ChainCheck(
-            False,
-            checked,
+    if anchors:
+        missing = min(anchors)
+        return broken(missing, f"entry {missing}, noted in an anchor, is missing")
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
+    if head is None:
+        if last_id is not None:
+            return broken(last_id, "the chain head is missing (the newest entries may be gone)")
+    elif head.last_hash != previous_hash or head.last_entry_id != last_id:
+        return broken(
             head.last_entry_id,
             f"the newest entry ({head.last_entry_id}) is missing or was altered",
         )
-    return ChainCheck(True, checked)
+    return ChainCheck(True, checked, last_entry_id=last_id, last_hash=previous_hash)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -162,6 +163,8 @@ def visible_units(user) -> QuerySet[Unit]:
     unit_ids = visible_unit_ids(user)
     if unit_ids is None:
         return Unit.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
     role_units = Programme.objects.filter(roles__user=user).values("unit_id")
     return Unit.objects.filter(Q(pk__in=unit_ids) | Q(pk__in=role_units))
 
@@ -192,3 +195,38 @@ def get_programme_for_user(user, unit_code: str, year: int) -> tuple[Programme, 
     if not access.can_view:
         raise Http404
     return programme, access
+
+
+def get_unit_for_manager(user, unit_code: str) -> Unit:
+    """The unit UNIT-CODE if `user` administers it: 404 if they may not see it, 403 if they
+    see it but do not administer it."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404
+    manageable = manageable_unit_ids(user)
+    if manageable is None or unit.pk in manageable:
+        return unit
+    if visible_units(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+def can_manage_account(user, person, *, unit_ids: set[int] | None = None) -> bool:
+    """May `user` deactivate, reactivate or send a password reset to `person`?
+
+    Only for people whose every role lies in units `user` administers: otherwise an
+    administrator of one unit could lock out someone another unit depends on. Site
+    administrators' and staff accounts are left to site administrators.
+    """
+    if person.pk == user.pk:
+        return False  # one's own account is changed through the password pages
+    manageable = manageable_unit_ids(user) if unit_ids is None else unit_ids
+    if manageable is None:
+        return True
+    if person.is_superuser or person.is_staff:
+        return False
+    outside_unit_roles = UnitRole.objects.filter(user=person).exclude(unit_id__in=manageable)
+    outside_programme_roles = ProgrammeRole.objects.filter(user=person).exclude(
+        programme__unit_id__in=manageable
+    )
+    return not (outside_unit_roles.exists() or outside_programme_roles.exists())

@@ -96,6 +96,38 @@ def _role_of_anggota1(world: World) -> dict:
     return {**programme_kwargs(world), "role_id": role.pk}
 
 
+# People who see the unit (through a role in it, or oversight above it) without administering it.
+UNIT_SEERS = ("koordinator", "ketua1", "anggota1", "anggota2", "tpi", "pimpinan", "oversight")
+
+
+def for_unit_admins(ok: int) -> dict[str, int]:
+    """Unit pages: administrators get `ok`; others who see the unit 403; the rest 404."""
+    return statuses(404, **dict.fromkeys(UNIT_SEERS, 403), unit_admin=ok, site_admin=ok)
+
+
+def unit_kwargs(world: World) -> dict:
+    return {"unit_code": world.unit.code}
+
+
+def _person(world: World) -> dict:
+    # ketua2 is nobody's test identity in the walk, so changing them changes no requester.
+    return {**unit_kwargs(world), "user_id": world.ketua2.pk}
+
+
+def _person_programme_role(world: World) -> dict:
+    role = world.programme.roles.get(user=world.ketua2)
+    return {**_person(world), "role_id": role.pk}
+
+
+def _person_unit_role(world: World) -> dict:
+    from pokja.models import UnitRole
+
+    role, _ = UnitRole.objects.get_or_create(
+        user=world.ketua2, unit=world.unit, kind=UnitRole.Kind.ADMIN
+    )
+    return {**_person(world), "role_id": role.pk}
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -121,6 +153,23 @@ MATRIX: dict[str, Case] = {
     ),
     "pokja_detail": Case(lambda w: {**programme_kwargs(w), "number": 1}, read_by_viewers()),
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),
+    "audit_trail": Case(
+        programme_kwargs,
+        read_by_viewers(
+            **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
+        ),
+    ),
+    "unit_people": Case(unit_kwargs, for_unit_admins(200)),
+    "unit_person_create": Case(unit_kwargs, for_unit_admins(200)),
+    "unit_person_detail": Case(_person, for_unit_admins(200)),
+    "unit_person_role_give": Case(_person, for_unit_admins(200), method="post"),
+    "unit_person_role_remove": Case(_person_programme_role, for_unit_admins(302), method="post"),
+    "unit_person_unit_role_remove": Case(_person_unit_role, for_unit_admins(302), method="post"),
+    "unit_person_set_active": Case(
+        _person, for_unit_admins(302), method="post", data=lambda w: {"active": "0"}
+    ),
+    "unit_person_password_reset": Case(_person, for_unit_admins(302), method="post"),
+    "unit_person_unlock": Case(_person, for_unit_admins(302), method="post"),
 }
 
 # Reachable without signing in, answering 200 to everyone.

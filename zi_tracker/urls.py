@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("pokja.urls")),
+    path("", include("pokja.accountability_urls")),
     path("", include("evaluations.urls")),
     path("", include("surveys.urls")),
     path("", include("audit.urls")),

@@ -1,0 +1,99 @@
+"""The programme's audit trail, for the people accountable for it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from audit.presentation import describe_entries, object_type_label
+from audit.selectors import (
+    AuditFilters,
+    audit_actors,
+    audit_entries_in_scope,
+    audit_filter,
+    audit_object_types,
+)
+from pokja.access import get_programme_for_user
+
+PAGE_SIZE = 50
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    text = forms.CharField(label=_("Text"), max_length=100, required=False)
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    object_type = forms.ChoiceField(label=_("Kind of object"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any")), *AuditEntry.Action.choices],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+    def __init__(self, *args, actors: list[str], object_types: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Anyone")), *((a, a) for a in actors)]
+        self.fields["object_type"].choices = [
+            ("", _("Any")),
+            *sorted(((t, object_type_label(t)) for t in object_types), key=lambda c: c[1]),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return cleaned
+
+    def filters(self) -> AuditFilters:
+        if not self.is_valid():
+            return AuditFilters()
+        data = self.cleaned_data
+        return AuditFilters(
+            actor=data["actor"],
+            object_type=data["object_type"],
+            action=data["action"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            text=data["text"].strip(),
+        )
+
+
+@login_required
+def audit_trail(request, unit_code: str, year: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not access.can_read_audit:
+        raise PermissionDenied
+    scope = audit_entries_in_scope(
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+        include_unit_wide=access.can_manage,
+    )
+    form = AuditFilterForm(
+        request.GET or None, actors=audit_actors(scope), object_types=audit_object_types(scope)
+    )
+    entries = audit_filter(scope, form.filters())
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "programme": programme,
+            "access": access,
+            "form": form,
+            "page": page,
+            "rows": describe_entries(page.object_list),
+            "query": query.urlencode(),
+        },
+    )

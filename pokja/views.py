@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -214,8 +215,9 @@ def evidence_download(request, pk: int):
         filename=evidence.original_name or f"evidence{evidence.extension}",
         content_type=evidence.content_type or "application/octet-stream",
     )
-    # Never let a browser run an uploaded file in our origin.
+    # Never let a browser run an uploaded file in our origin, nor a shared cache keep it.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -1,16 +1,27 @@
-"""Checking uploaded evidence files: size, and type judged by content, not by name."""
+"""Checking uploads: size, type judged by content and not by name, and archives (ZIP, XLSX)
+guarded against zip bombs and hostile entries before anything reads them.
+
+- `check_upload`: evidence files (documents and photos).
+- `check_zip_upload`, `check_xlsx_upload`: imports; call before opening the file with
+  zipfile/openpyxl.
+- `CappedTemporaryFileUploadHandler`: keeps at most the largest allowed upload on disk
+  while a request is read, however large the request.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
+import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 # Detected content type -> the extension we store it under, and the names users may give.
@@ -61,7 +72,11 @@ def safe_display_name(name: str) -> str:
     base = unicodedata.normalize("NFKC", base)
     cleaned = "".join(c for c in base if c.isprintable() and c not in '<>:"/\\|?*;')
     cleaned = cleaned.strip(" .")
-    return cleaned[:200] or "file"
+    if len(cleaned) > 200:
+        # Shorten the stem, not the extension the content is checked against.
+        suffix = PurePath(cleaned).suffix[:16]
+        cleaned = cleaned[: 200 - len(suffix)].rstrip(" .") + suffix
+    return cleaned or "file"
 
 
 def check_upload(uploaded: UploadedFile, *, field: str = "file") -> CheckedUpload:
@@ -115,3 +130,205 @@ def check_upload(uploaded: UploadedFile, *, field: str = "file") -> CheckedUploa
         sha256=digest.hexdigest(),
         original_name=display_name,
     )
+
+
+def _size_and_digest(uploaded: UploadedFile, *, field: str, max_bytes: int) -> tuple[int, str]:
+    if not uploaded.size:
+        raise ValidationError({field: _("The file is empty.")})
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            {
+                field: _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(max_bytes)}
+            }
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return uploaded.size, digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckedArchive:
+    size: int
+    sha256: str
+    original_name: str
+    names: tuple[str, ...]
+    uncompressed_bytes: int
+
+
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+def _unsafe_member_name(name: str) -> bool:
+    path = PurePosixPath(name)
+    return (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or path.is_absolute()
+        or ".." in path.parts
+        or (len(name) > 1 and name[1] == ":")
+    )
+
+
+def check_zip_upload(
+    uploaded: UploadedFile,
+    *,
+    field: str = "file",
+    suffixes: tuple[str, ...] = (".zip",),
+    max_bytes: int | None = None,
+    max_entries: int = ZIP_MAX_ENTRIES,
+    max_uncompressed_bytes: int = ZIP_MAX_UNCOMPRESSED_BYTES,
+) -> CheckedArchive:
+    """Accept a ZIP archive only if opening it is safe.
+
+    Refused: a name not ending in one of `suffixes`, anything that is not a readable ZIP,
+    more than `max_entries` entries, more than `max_uncompressed_bytes` once unpacked (zip
+    bombs), entry names that climb out of a folder or are absolute, duplicate names,
+    encrypted entries and compression methods other than stored/deflate.
+
+    The sizes checked are those the archive declares; Python's zipfile (and so openpyxl)
+    never inflates an entry beyond its declared size, so the check bounds what reading can
+    cost. Raises ValidationError keyed by `field`.
+    """
+    name = safe_display_name(uploaded.name or "")
+    if PurePath(name).suffix.lower() not in suffixes:
+        raise ValidationError(
+            {
+                field: _("Upload a %(kinds)s file.")
+                % {"kinds": "/".join(s.lstrip(".").upper() for s in suffixes)}
+            }
+        )
+    size, digest = _size_and_digest(
+        uploaded, field=field, max_bytes=max_bytes or max_upload_bytes()
+    )
+    not_an_archive = ValidationError(
+        {
+            field: _("The file is not a valid %(kind)s file (it may be damaged).")
+            % {"kind": suffixes[0].lstrip(".").upper()}
+        }
+    )
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise not_an_archive from None
+    finally:
+        uploaded.seek(0)
+    if len(infos) > max_entries:
+        raise ValidationError(
+            {
+                field: _("The file holds %(count)d parts; at most %(limit)d are accepted.")
+                % {"count": len(infos), "limit": max_entries}
+            }
+        )
+    total = sum(info.file_size for info in infos)
+    if total > max_uncompressed_bytes:
+        raise ValidationError(
+            {
+                field: _("Unpacked, the file would take %(size)s; at most %(limit)s are accepted.")
+                % {"size": filesizeformat(total), "limit": filesizeformat(max_uncompressed_bytes)}
+            }
+        )
+    names = [info.filename for info in infos]
+    if (
+        len(set(names)) != len(names)
+        or any(_unsafe_member_name(n) for n in names)
+        or any(info.flag_bits & 0x1 for info in infos)
+        or any(info.compress_type not in _ZIP_METHODS for info in infos)
+    ):
+        raise not_an_archive
+    return CheckedArchive(
+        size=size,
+        sha256=digest,
+        original_name=name,
+        names=tuple(names),
+        uncompressed_bytes=total,
+    )
+
+
+XLSX_MAX_ENTRIES = 500
+XLSX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+_XML_HEAD_BYTES = 4096
+
+
+def check_xlsx_upload(
+    uploaded: UploadedFile,
+    *,
+    field: str = "file",
+    max_bytes: int | None = None,
+    max_entries: int = XLSX_MAX_ENTRIES,
+    max_uncompressed_bytes: int = XLSX_MAX_UNCOMPRESSED_BYTES,
+) -> CheckedArchive:
+    """Accept an Excel workbook (.xlsx) for import only if it is safe to open with openpyxl.
+
+    Beyond `check_zip_upload`: it must be a workbook, carry no macros, and no XML part may
+    declare a DTD or entities (real workbooks never do; entity expansion is an attack).
+    """
+    checked = check_zip_upload(
+        uploaded,
+        field=field,
+        suffixes=(".xlsx",),
+        max_bytes=max_bytes,
+        max_entries=max_entries,
+        max_uncompressed_bytes=max_uncompressed_bytes,
+    )
+    names = set(checked.names)
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ValidationError(
+            {field: _("The file is not an Excel workbook (.xlsx); save it as .xlsx and retry.")}
+        )
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise ValidationError(
+            {field: _("Workbooks with macros are not accepted; save it as a plain .xlsx.")}
+        )
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            for name in checked.names:
+                if not name.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(name) as part:
+                    head = part.read(_XML_HEAD_BYTES)
+                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                    raise ValidationError(
+                        {field: _("The workbook contains declarations that are not accepted.")}
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ValidationError(
+            {
+                field: _("The file is not a valid %(kind)s file (it may be damaged).")
+                % {"kind": "XLSX"}
+            }
+        ) from None
+    finally:
+        uploaded.seek(0)
+    return checked
+
+
+class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Streams a large uploaded file to a temporary file, but stops writing once it passes
+    the largest allowed upload (ZI_EVIDENCE_MAX_MB): a huge request cannot fill the disk.
+
+    The file keeps its true size, so every check (`check_upload`, `check_zip_upload`)
+    refuses it with the size in the message; its content is then incomplete and is never
+    read. Small requests are kept in memory by Django's MemoryFileUploadHandler before this.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self._written = 0
+        self._cap = max_upload_bytes() + 1
+
+    def receive_data_chunk(self, raw_data, start):
+        room = self._cap - self._written
+        if room > 0:
+            kept = raw_data[:room]
+            self.file.write(kept)
+            self._written += len(kept)

@@ -226,6 +226,11 @@ STORAGES = {
 }
 ZI_EVIDENCE_MAX_MB = env_int("ZI_EVIDENCE_MAX_MB", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Larger uploads go to a temporary file that never grows past the largest allowed upload.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "pokja.uploads.CappedTemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640  # never executable
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880

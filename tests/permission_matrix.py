@@ -12,14 +12,21 @@ test world (tests.factories.World) and says the expected status for every role:
 Statuses: 302 for anonymous (sent to sign in); 404 when the person may not see the object
 (its existence is not revealed); 403 when they may see it but not do this; 200 to read;
 302 after a successful change.
+
+Changing ids in URLs (IDOR) is tried for every entry with the same builders applied to a
+mirror of the world (`mirror_world`: the other unit's programme with a full cast of its own):
+the other programme's objects addressed through this programme's URL, and the other
+programme's own URLs, must answer 404 to this world's people. A builder that cannot run on
+the mirror gets an explicit `foreign` builder.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.factories import World
+from tests.factories import UserFactory, World, give_role
 
 ROLES = (
     "anonymous",
@@ -72,6 +79,55 @@ class Case:
     data: Callable[[World], dict] = field(default=lambda world: {})
     # Extra set-up on the world before the requests (e.g. an uploaded file to download).
     prepare: Callable[[World], None] | None = None
+    # The URL kwargs on the mirror world, when `kwargs` cannot build them there.
+    foreign: Callable[[World], dict] | None = None
+
+
+# URL parameters that say which programme or unit a URL is about; the others name objects.
+SCOPE_KEYS = frozenset({"unit_code", "year"})
+
+
+def mirror_world(world: World) -> World:
+    """The other unit's programme as a world of its own, with a person in every role.
+
+    Its `outsider` is this world's coordinator, and this world's outsider coordinates it.
+    """
+    from pokja.models import UnitRole
+
+    other = world.other_programme
+    K = "koordinator", "ketua", "anggota", "tpi", "pimpinan"
+    cast = {
+        name: UserFactory(username=f"beta-{name}")
+        for name in ("ketua1", "anggota1", "ketua2", "anggota2", "tpi", "pimpinan", "admin")
+    }
+    give_role(cast["ketua1"], other, K[1], 1)
+    give_role(cast["anggota1"], other, K[2], 1)
+    give_role(cast["ketua2"], other, K[1], 2)
+    give_role(cast["anggota2"], other, K[2], 2)
+    give_role(cast["tpi"], other, K[3])
+    give_role(cast["pimpinan"], other, K[4])
+    UnitRole.objects.create(user=cast["admin"], unit=other.unit, kind=UnitRole.Kind.ADMIN)
+    oversight = UserFactory(username="beta-oversight")
+    UnitRole.objects.create(user=oversight, unit=other.unit, kind=UnitRole.Kind.OVERSIGHT)
+    return dataclasses.replace(
+        world,
+        parent_unit=other.unit,
+        unit=other.unit,
+        programme=other,
+        pokjas={p.number: p for p in other.pokjas.all()},
+        coordinator=world.outsider,
+        ketua1=cast["ketua1"],
+        anggota1=cast["anggota1"],
+        ketua2=cast["ketua2"],
+        anggota2=cast["anggota2"],
+        tpi=cast["tpi"],
+        pimpinan=cast["pimpinan"],
+        unit_admin=cast["admin"],
+        oversight=oversight,
+        outsider=world.coordinator,
+        other_programme=world.programme,
+        extra={},
+    )
 
 
 def _pakta_evidence(world: World) -> dict:
@@ -171,6 +227,11 @@ MATRIX: dict[str, Case] = {
     "unit_person_password_reset": Case(_person, for_unit_admins(302), method="post"),
     "unit_person_unlock": Case(_person, for_unit_admins(302), method="post"),
 }
+
+# URLs whose object parameters are numbered within the programme (Pokja 1..6, question
+# numbers): the same number in another programme is this programme's own object, so there is
+# no foreign id to try through this programme's URL (the other programme's URL is still tried).
+PROGRAMME_LOCAL_IDS = {"pokja_detail"}
 
 # Reachable without signing in, answering 200 to everyone.
 PUBLIC = {

@@ -124,7 +124,9 @@ ODD_TEXT = st.sampled_from(
 NUMBERS = st.integers(min_value=-(10**30), max_value=10**30).map(str)
 FILES = st.builds(
     lambda name, content: SimpleUploadedFile(name, content),
-    st.sampled_from(["x.pdf", "../x.pdf", "x.exe", ".", "a" * 300 + ".png", "x.xlsx"]),
+    st.sampled_from(
+        ["x.pdf", "../x.pdf", "x.exe", "x", 'a b;c".pdf', "a" * 300 + ".png", "x.xlsx"]
+    ),
     st.one_of(
         st.binary(max_size=2048),
         st.sampled_from([b"%PDF-1.4\n%%EOF\n", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n"]),

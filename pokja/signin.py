@@ -5,6 +5,9 @@ from __future__ import annotations
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
+from django.conf import settings
+
+from pokja.models import User
 
 
 class OwnAccountResetHandler(AxesDatabaseHandler):
@@ -22,3 +25,19 @@ class OwnAccountResetHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def attempted_username(request, credentials=None) -> str | None:
+    """The username of a sign-in attempt as the throttling records it.
+
+    Django's sign-in form passes usernames of any length to authentication; recorded as
+    typed, a very long one overflowed the attempts table (a 500 on PostgreSQL). No account
+    name is longer than the model allows, so cutting there keeps every real account's count.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    value = source.get(field) if source else None
+    if not isinstance(value, str):
+        return value
+    limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+    return value.replace("\x00", "")[:limit]

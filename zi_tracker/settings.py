@@ -196,6 +196,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZI_LOGIN_LOCKOUT_MINUTES", 30, mi
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True  # the signed-in account's own failures only (see the handler)
 AXES_HANDLER = "pokja.signin.OwnAccountResetHandler"
+AXES_USERNAME_CALLABLE = "pokja.signin.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

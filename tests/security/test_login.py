@@ -153,3 +153,18 @@ def test_password_reset_reveals_nothing_about_unknown_or_inactive_accounts(clien
         assert response.status_code == 302
         assert response["Location"] == reverse("password_reset_done")
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("username", ["x" * 300, "koordinator" + "\x00", "a\x00b" * 100])
+@pytest.mark.parametrize("path", ["login", "admin:login"])
+def test_absurd_usernames_are_refused_not_failed_on(world, username, path):
+    # Found by the form fuzz on PostgreSQL: the attempt was recorded as typed and overflowed.
+    response = attempt(username, "salah", path=path)
+    assert response.status_code == 200
+
+
+def test_usernames_beyond_the_longest_account_name_count_as_that_name(world):
+    name = "k" * 150
+    for i in range(LIMIT):
+        attempt(name + str(i) * 20, "salah", address=f"10.0.6.{i}")
+    assert locked(attempt(name, "salah", address="10.0.7.1"))

@@ -365,9 +365,11 @@ def plan_item_timeline(item: ActionPlanItem) -> list[TimelineEntry]:
     for entry in entries:
         is_monitoring = entry.object_type == monitoring_type
         changes = [
-            _timeline_change(name, values, labels, monitoring=is_monitoring)
+            change
             for name, values in entry.changes.items()
             if name in _TIMELINE_FIELDS
+            for change in [_timeline_change(name, values, labels, monitoring=is_monitoring)]
+            if (change.old, change.new) != ("—", "—")  # an empty field of a new item
         ]
         timeline.append(
             TimelineEntry(

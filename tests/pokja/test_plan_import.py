@@ -16,8 +16,8 @@ from pokja.models import ActionPlanItem
 from pokja.plan_import import HEADER, PlanImportContext, check_rows
 from pokja.spreadsheets import (
     MAX_XLSX_ENTRIES,
-    SpreadsheetError,
     Sheet,
+    SpreadsheetError,
     csv_safe,
     read_table,
     write_csv,

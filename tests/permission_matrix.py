@@ -254,6 +254,14 @@ PLAN_MATRIX: dict[str, Case] = {
     "agent_change_delete": Case(_agent_change, changed_by(POKJA1_EDITORS, 302), method="post"),
 }
 
+LKE_MATRIX: dict[str, Case] = {
+    "change_agents_to_lke": Case(programme_kwargs, changed_by(POKJA1_EDITORS, 302), method="post"),
+    "pokja_plan_drafts": Case(_pokja1, read_by_viewers()),
+    "plan_draft_accept": Case(
+        lambda w: {**_pokja1(w), "question": 92}, changed_by(POKJA1_CHAIRS, 302), method="post"
+    ),
+}
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -280,6 +288,7 @@ MATRIX: dict[str, Case] = {
     "pokja_detail": Case(lambda w: {**programme_kwargs(w), "number": 1}, read_by_viewers()),
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),
     **PLAN_MATRIX,
+    **LKE_MATRIX,
 }
 
 # Reachable without signing in, answering 200 to everyone.

@@ -31,6 +31,7 @@ from pokja.forms import (
     PlanItemForm,
     PlanQuickUpdateForm,
 )
+from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
 from pokja.plan_import import COLUMNS, HEADER
 from pokja.selectors import (
@@ -148,6 +149,7 @@ def pokja_plan(request, unit_code: str, year: int, number: int):
         "query": _query_without_page(request),
         "statuses": Status,
         "next": request.get_full_path(),
+        "page_actions": page_actions("pokja_plan", request, programme, access, pokja=pokja),
     }
     if request.htmx and request.htmx.target == "plan-list":
         return render(request, "pokja/partials/plan_list.html", context)

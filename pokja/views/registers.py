@@ -26,6 +26,7 @@ from pokja.forms import (
     EvidencePickForm,
     FindingForm,
 )
+from pokja.hooks import page_actions
 from pokja.models import AuditFinding, ChangeAgent, ChangeAgentChange
 from pokja.selectors import (
     change_agent_counts,
@@ -273,7 +274,7 @@ def change_agents(request, unit_code: str, year: int):
             "can_keep": can_keep,
             "agents": agents,
             "counts": change_agent_counts(programme),
-            "lke_actions": [],
+            "lke_actions": page_actions("change_agents", request, programme, access, keeper=keeper),
         },
     )
 

@@ -138,5 +138,13 @@ def test_the_coordinator_sees_every_pokja_plan_on_a_desktop(desktop, demo):
     desktop.screenshot("findings")
     desktop.goto(PROGRAMME.format(year=year) + "/change-agents/")
     assert page.get_by_test_id("q88").inner_text() == "4"
+    page.get_by_test_id("set-lke-answers").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("lke-in-step").is_visible()
     desktop.screenshot("change-agents")
+    desktop.goto(PROGRAMME.format(year=year) + "/pokja/1/plan/")
+    page.get_by_test_id("plan-drafts-link").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("plan-draft").count() > 5
+    desktop.screenshot("plan-drafts")
     desktop.assert_no_console_errors()

@@ -5,7 +5,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Framework
 from pokja.models import (
     ActionPlanItem,
     AuditFinding,
@@ -27,7 +26,11 @@ class DateInput(forms.DateInput):
 class ProgrammeCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Evaluation year"), min_value=2014, max_value=2100)
-    framework = forms.ModelChoiceField(label=_("LKE framework"), queryset=Framework.objects.all())
+    # The framework model is referenced through the Programme field, never imported upward.
+    framework = forms.ModelChoiceField(
+        label=_("LKE framework"),
+        queryset=Programme._meta.get_field("framework").related_model.objects.all(),
+    )
     target = forms.ChoiceField(label=_("Target predicate"), choices=Programme.Target.choices)
     holds_wbk = forms.BooleanField(label=_("The unit already holds WBK"), required=False)
     pencanangan_date = forms.DateField(

@@ -1,15 +1,19 @@
-"""Spreadsheet exports that never turn user text into formulas. Every export uses these.
+"""Small spreadsheets in and out: reading uploaded CSV/XLSX tables safely, writing XLSX/CSV.
+Every import and export of the project goes through here.
+
+No ORM here. Uploads are untrusted: an XLSX file is a ZIP archive whose parts can inflate to
+gigabytes, so the archive goes through the shared guard (`pokja.uploads.inspect_archive`:
+entry count, unpacked size, entry names, macros, DTDs) before openpyxl opens it.
 
 Text typed by users (titles, notes, names, survey comments) can start with `=`, `+`, `-`,
 `@`, a tab or a carriage return; a spreadsheet program opening a naive export would run it
-as a formula ("formula injection", e.g. `=HYPERLINK(...)` or DDE commands).
-
-- XLSX (`xlsx_workbook`, `xlsx_append`, `xlsx_response`): every text value is stored as a
-  text cell, never as a formula or an error code; text that looks like a formula also gets
-  Excel's "quote prefix", so that editing the cell keeps it text. Numbers, dates and
-  decimals stay numbers and dates.
-- CSV (`csv_response`, `csv_rows`): a CSV cell has no type, so text that looks like a
-  formula is written with a leading apostrophe (`safe_cell`), as OWASP recommends.
+as a formula ("formula injection", e.g. `=HYPERLINK(...)` or DDE commands). So:
+- XLSX (`write_xlsx`, or `xlsx_workbook`/`xlsx_sheet`/`xlsx_append` to stream rows): every
+  text value is stored as a text cell, never as a formula or an error code; formula-like text
+  also gets Excel's "quote prefix", so that editing the cell keeps it text. Numbers, dates
+  and decimals stay numbers and dates.
+- CSV (`write_csv`, `csv_rows`, `csv_response`): a CSV cell has no type, so formula-like text
+  is written with a leading apostrophe (`safe_cell`), as OWASP recommends.
 """
 
 from __future__ import annotations
@@ -19,27 +23,44 @@ import datetime
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from django.utils.translation import gettext as _
 
-from pokja.uploads import safe_display_name
+from pokja.uploads import (
+    ArchiveProblem,
+    archive_problem_message,
+    inspect_archive,
+    safe_display_name,
+)
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_XLSX_ENTRIES = 200
+MAX_XLSX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_COLUMNS = 50
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | datetime.date | datetime.datetime | None
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+_ILLEGAL_XLSX_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
+class SpreadsheetError(ValueError):
+    """The upload cannot be read as a table; the message says why and what is accepted."""
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def safe_cell(value: Any) -> Any:
@@ -48,14 +69,232 @@ def safe_cell(value: Any) -> Any:
     Numbers, dates and other non-text values are returned unchanged (a negative number is a
     number, not a formula).
     """
-    if isinstance(value, str) and is_formula_like(value):
+    if looks_like_formula(value):
         return "'" + value
     return value
 
 
+csv_safe = safe_cell
+
+
+def strip_csv_guard(value: str) -> str:
+    """Undo `csv_safe` on a value read back from a CSV file."""
+    if value.startswith("'") and looks_like_formula(value[1:]):
+        return value[1:]
+    return value
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(uploaded, *, max_rows: int = MAX_ROWS) -> list[list[Cell]]:
+    """The first sheet of an uploaded .xlsx or .csv file as rows of cells (header first).
+
+    Raises SpreadsheetError with a message for the person who uploaded it.
+    """
+    name = PurePath(getattr(uploaded, "name", "") or "").suffix.lower()
+    size = getattr(uploaded, "size", None)
+    if size is None or size == 0:
+        raise SpreadsheetError(_("The file is empty."))
+    if size > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            _("The file is %(size).1f MB; the limit for an import is %(limit)d MB.")
+            % {"size": size / 1_048_576, "limit": MAX_UPLOAD_BYTES // 1_048_576}
+        )
+    uploaded.seek(0)
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if name == ".xlsx":
+        rows = _read_xlsx(data, max_rows)
+    elif name == ".csv":
+        rows = _read_csv(data, max_rows)
+    else:
+        raise SpreadsheetError(
+            _("Upload the template as an .xlsx (Excel) or .csv file; “%(suffix)s” is not accepted.")
+            % {"suffix": name or _("(no extension)")}
+        )
+    return [_trim(row) for row in rows]
+
+
+def _trim(row: Sequence[Cell]) -> list[Cell]:
+    cells = [c.strip() if isinstance(c, str) else c for c in row[:MAX_COLUMNS]]
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    return cells
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse an XLSX archive that is not a safe workbook (`pokja.uploads.inspect_archive`)."""
+    try:
+        inspect_archive(
+            io.BytesIO(data),
+            max_entries=MAX_XLSX_ENTRIES,
+            max_uncompressed_bytes=MAX_XLSX_UNCOMPRESSED_BYTES,
+            workbook=True,
+        )
+    except ArchiveProblem as problem:
+        if problem.kind == ArchiveProblem.TOO_MANY_ENTRIES:
+            message = _("The workbook has %(count)d parts; at most %(limit)d are accepted.") % {
+                "count": problem.count,
+                "limit": problem.limit,
+            }
+        elif problem.kind == ArchiveProblem.TOO_LARGE_UNPACKED:
+            message = _(
+                "The workbook would unpack to %(size)d MB; at most %(limit)d MB are accepted. "
+                "Save only the plan's sheet and try again."
+            ) % {"size": problem.count // 1_048_576, "limit": problem.limit // 1_048_576}
+        elif problem.kind == ArchiveProblem.NOT_AN_ARCHIVE:
+            message = _("The file is not a valid .xlsx workbook.")
+        else:
+            message = archive_problem_message(problem, kind="XLSX")
+        raise SpreadsheetError(message) from None
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> list[list[Cell]]:
+    check_xlsx_archive(data)
+    import openpyxl  # imported here: only imports need it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise SpreadsheetError(_("The file is not a valid .xlsx workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[Cell]] = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(rows) > max_rows:
+                raise SpreadsheetError(
+                    _("The file has more than %(limit)d rows; split it into several files.")
+                    % {"limit": max_rows}
+                )
+            rows.append(list(values))
+    except SpreadsheetError:
+        raise
+    except Exception:
+        raise SpreadsheetError(_("The file is not a valid .xlsx workbook.")) from None
+    finally:
+        workbook.close()
+    return rows
+
+
+def _read_csv(data: bytes, max_rows: int) -> list[list[Cell]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything; kept for safety
+        raise SpreadsheetError(_("The CSV file must be saved as UTF-8 text."))
+    if "\x00" in text:
+        raise SpreadsheetError(_("This is not a CSV text file."))
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheet programs set to Indonesian save CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    rows: list[list[Cell]] = []
+    try:
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) > max_rows:
+                raise SpreadsheetError(
+                    _("The file has more than %(limit)d rows; split it into several files.")
+                    % {"limit": max_rows}
+                )
+            rows.append([strip_csv_guard(v) for v in values])
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            _("The CSV file could not be read (line %(line)d).") % {"line": len(rows) + 1}
+        ) from exc
+    return rows
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]] = ()
+    widths: Sequence[int] = field(default_factory=tuple)
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one sheet per `Sheet`; the header bold and frozen, text kept as text."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(title=safe_sheet_title(spec.title))
+        for column, title in enumerate(spec.header, start=1):
+            _write_cell(sheet, 1, column, title).font = bold
+        for row_number, row in enumerate(spec.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _write_cell(sheet, row_number, column, value)
+        for column, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        if spec.header:
+            sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write_cell(sheet, row: int, column: int, value: Any):
+    cell = sheet.cell(row=row, column=column)
+    _fill(cell, value)
+    if isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
 def _clean_text(text: str) -> str:
     # Control characters other than tab, newline and CR cannot be stored in XLSX at all.
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
+    return _ILLEGAL_XLSX_CHARACTERS.sub("", text)[:MAX_CELL_CHARS]
+
+
+def _fill(cell, value: Any) -> None:
+    """Put `value` in `cell`: text as text (never a formula or an error code), numbers and
+    dates as such; aware datetimes in the site's time zone (XLSX has no zones)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)
+    if value is None or isinstance(
+        value, bool | int | float | Decimal | datetime.date | datetime.time
+    ):
+        cell.value = value
+        return
+    text = _clean_text(value if isinstance(value, str) else str(value))
+    cell.value = text
+    # openpyxl itself writes strings starting with "=" as formulas, "#N/A" as errors.
+    cell.data_type = "s"
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([csv_safe(v) for v in header])
+    for row in rows:
+        writer.writerow([csv_safe("" if v is None else v) for v in row])
+    return out.getvalue()
+
+
+def csv_rows(rows: Iterable[Iterable[Any]]) -> str:
+    """CSV text with a byte-order mark (so Excel reads UTF-8), every cell made safe."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- streaming
 
 
 def safe_sheet_title(title: str) -> str:
@@ -63,39 +302,30 @@ def safe_sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet"
 
 
-def xlsx_workbook() -> Workbook:
+def xlsx_workbook():
     """A new write-only workbook (streams rows; add sheets with `xlsx_sheet`)."""
-    return Workbook(write_only=True)
+    import openpyxl
+
+    return openpyxl.Workbook(write_only=True)
 
 
-def xlsx_sheet(workbook: Workbook, title: str):
+def xlsx_sheet(workbook, title: str):
     return workbook.create_sheet(title=safe_sheet_title(title))
 
 
-def _xlsx_cell(sheet, value: Any):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value).replace(tzinfo=None)  # XLSX has no time zones
-    if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)
-    if value is None or isinstance(
-        value, bool | int | float | Decimal | datetime.date | datetime.time
-    ):
-        return WriteOnlyCell(sheet, value=value)
-    text = _clean_text(value if isinstance(value, str) else str(value))
-    cell = WriteOnlyCell(sheet, value=text)
-    # Text stays text: never a formula (=...) nor an error code (#N/A ...).
-    cell.data_type = "s"
-    if is_formula_like(text):
-        cell.quotePrefix = True
-    return cell
-
-
 def xlsx_append(sheet, values: Iterable[Any]) -> None:
-    """Append one row; text is written as text (see the module's doc)."""
-    sheet.append([_xlsx_cell(sheet, value) for value in values])
+    """Append one row to a write-only sheet; text is written as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        _fill(cell, value)
+        row.append(cell)
+    sheet.append(row)
 
 
-def xlsx_bytes(workbook: Workbook) -> bytes:
+def xlsx_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -107,18 +337,12 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
-    return _attachment(HttpResponse(xlsx_bytes(workbook), content_type=XLSX_CONTENT_TYPE), filename)
-
-
-def csv_rows(rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text (with a byte-order mark, so Excel reads UTF-8) with every cell made safe."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue()
+def xlsx_response(workbook_or_bytes, filename: str) -> HttpResponse:
+    """A download of a workbook (or the bytes of one, e.g. from `write_xlsx`)."""
+    data = (
+        workbook_or_bytes if isinstance(workbook_or_bytes, bytes) else xlsx_bytes(workbook_or_bytes)
+    )
+    return _attachment(HttpResponse(data, content_type=XLSX_CONTENT_TYPE), filename)
 
 
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> HttpResponse:

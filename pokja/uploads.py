@@ -176,6 +176,108 @@ def _unsafe_member_name(name: str) -> bool:
     )
 
 
+class ArchiveProblem(Exception):
+    """Why an archive is refused; each caller words it for its own page or form."""
+
+    NOT_AN_ARCHIVE = "not_an_archive"  # unreadable, hostile names, encryption, odd methods
+    TOO_MANY_ENTRIES = "too_many_entries"
+    TOO_LARGE_UNPACKED = "too_large_unpacked"
+    NOT_A_WORKBOOK = "not_a_workbook"
+    MACROS = "macros"
+    DECLARATIONS = "declarations"
+
+    def __init__(self, kind: str, *, count: int = 0, limit: int = 0):
+        super().__init__(kind)
+        self.kind, self.count, self.limit = kind, count, limit
+
+
+def inspect_archive(
+    fileobj,
+    *,
+    max_entries: int,
+    max_uncompressed_bytes: int,
+    workbook: bool = False,
+) -> list[zipfile.ZipInfo]:
+    """The entries of a ZIP archive (or, with `workbook`, an .xlsx workbook) that is safe to
+    open, else ArchiveProblem. The one guard every ZIP/XLSX import goes through.
+
+    Refused: anything that is not a readable ZIP, more than `max_entries` entries, more than
+    `max_uncompressed_bytes` once unpacked (zip bombs), entry names that climb out of a
+    folder or are absolute, duplicate names, encrypted entries and compression methods other
+    than stored/deflate. Workbooks must also be workbooks, carry no macros, and no XML part
+    may declare a DTD or entities (real workbooks never do; entity expansion is an attack).
+
+    The sizes checked are those the archive declares; Python's zipfile (and so openpyxl)
+    never inflates an entry beyond its declared size, so the check bounds what reading can
+    cost. `fileobj` is left at its start.
+    """
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            if len(infos) > max_entries:
+                raise ArchiveProblem(
+                    ArchiveProblem.TOO_MANY_ENTRIES, count=len(infos), limit=max_entries
+                )
+            total = sum(info.file_size for info in infos)
+            if total > max_uncompressed_bytes:
+                raise ArchiveProblem(
+                    ArchiveProblem.TOO_LARGE_UNPACKED, count=total, limit=max_uncompressed_bytes
+                )
+            names = [info.filename for info in infos]
+            if (
+                len(set(names)) != len(names)
+                or any(_unsafe_member_name(n) for n in names)
+                or any(info.flag_bits & 0x1 for info in infos)
+                or any(info.compress_type not in _ZIP_METHODS for info in infos)
+            ):
+                raise ArchiveProblem(ArchiveProblem.NOT_AN_ARCHIVE)
+            if workbook:
+                _inspect_workbook(archive, names)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise ArchiveProblem(ArchiveProblem.NOT_AN_ARCHIVE) from None
+    finally:
+        fileobj.seek(0)
+    return infos
+
+
+_XML_HEAD_BYTES = 4096
+
+
+def _inspect_workbook(archive: zipfile.ZipFile, names: list[str]) -> None:
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ArchiveProblem(ArchiveProblem.NOT_A_WORKBOOK)
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise ArchiveProblem(ArchiveProblem.MACROS)
+    for name in names:
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            with archive.open(name) as part:
+                head = part.read(_XML_HEAD_BYTES).upper()
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ArchiveProblem(ArchiveProblem.DECLARATIONS)
+
+
+def archive_problem_message(problem: ArchiveProblem, *, kind: str) -> str:
+    """The message for a person who uploaded a `kind` ("ZIP", "XLSX") file."""
+    if problem.kind == ArchiveProblem.TOO_MANY_ENTRIES:
+        return _("The file holds %(count)d parts; at most %(limit)d are accepted.") % {
+            "count": problem.count,
+            "limit": problem.limit,
+        }
+    if problem.kind == ArchiveProblem.TOO_LARGE_UNPACKED:
+        return _("Unpacked, the file would take %(size)s; at most %(limit)s are accepted.") % {
+            "size": filesizeformat(problem.count),
+            "limit": filesizeformat(problem.limit),
+        }
+    if problem.kind == ArchiveProblem.NOT_A_WORKBOOK:
+        return _("The file is not an Excel workbook (.xlsx); save it as .xlsx and retry.")
+    if problem.kind == ArchiveProblem.MACROS:
+        return _("Workbooks with macros are not accepted; save it as a plain .xlsx.")
+    if problem.kind == ArchiveProblem.DECLARATIONS:
+        return _("The workbook contains declarations that are not accepted.")
+    return _("The file is not a valid %(kind)s file (it may be damaged).") % {"kind": kind}
+
+
 def check_zip_upload(
     uploaded: UploadedFile,
     *,
@@ -184,19 +286,12 @@ def check_zip_upload(
     max_bytes: int | None = None,
     max_entries: int = ZIP_MAX_ENTRIES,
     max_uncompressed_bytes: int = ZIP_MAX_UNCOMPRESSED_BYTES,
+    workbook: bool = False,
 ) -> CheckedArchive:
-    """Accept a ZIP archive only if opening it is safe.
-
-    Refused: a name not ending in one of `suffixes`, anything that is not a readable ZIP,
-    more than `max_entries` entries, more than `max_uncompressed_bytes` once unpacked (zip
-    bombs), entry names that climb out of a folder or are absolute, duplicate names,
-    encrypted entries and compression methods other than stored/deflate.
-
-    The sizes checked are those the archive declares; Python's zipfile (and so openpyxl)
-    never inflates an entry beyond its declared size, so the check bounds what reading can
-    cost. Raises ValidationError keyed by `field`.
-    """
+    """Accept an uploaded ZIP archive only if its name, size and content are safe to open
+    (see `inspect_archive`). Raises ValidationError keyed by `field`."""
     name = safe_display_name(uploaded.name or "")
+    kind = suffixes[0].lstrip(".").upper()
     if PurePath(name).suffix.lower() not in suffixes:
         raise ValidationError(
             {
@@ -207,55 +302,26 @@ def check_zip_upload(
     size, digest = _size_and_digest(
         uploaded, field=field, max_bytes=max_bytes or max_upload_bytes()
     )
-    not_an_archive = ValidationError(
-        {
-            field: _("The file is not a valid %(kind)s file (it may be damaged).")
-            % {"kind": suffixes[0].lstrip(".").upper()}
-        }
-    )
-    uploaded.seek(0)
     try:
-        with zipfile.ZipFile(uploaded) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise not_an_archive from None
-    finally:
-        uploaded.seek(0)
-    if len(infos) > max_entries:
-        raise ValidationError(
-            {
-                field: _("The file holds %(count)d parts; at most %(limit)d are accepted.")
-                % {"count": len(infos), "limit": max_entries}
-            }
+        infos = inspect_archive(
+            uploaded,
+            max_entries=max_entries,
+            max_uncompressed_bytes=max_uncompressed_bytes,
+            workbook=workbook,
         )
-    total = sum(info.file_size for info in infos)
-    if total > max_uncompressed_bytes:
-        raise ValidationError(
-            {
-                field: _("Unpacked, the file would take %(size)s; at most %(limit)s are accepted.")
-                % {"size": filesizeformat(total), "limit": filesizeformat(max_uncompressed_bytes)}
-            }
-        )
-    names = [info.filename for info in infos]
-    if (
-        len(set(names)) != len(names)
-        or any(_unsafe_member_name(n) for n in names)
-        or any(info.flag_bits & 0x1 for info in infos)
-        or any(info.compress_type not in _ZIP_METHODS for info in infos)
-    ):
-        raise not_an_archive
+    except ArchiveProblem as problem:
+        raise ValidationError({field: archive_problem_message(problem, kind=kind)}) from None
     return CheckedArchive(
         size=size,
         sha256=digest,
         original_name=name,
-        names=tuple(names),
-        uncompressed_bytes=total,
+        names=tuple(info.filename for info in infos),
+        uncompressed_bytes=sum(info.file_size for info in infos),
     )
 
 
 XLSX_MAX_ENTRIES = 500
 XLSX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-_XML_HEAD_BYTES = 4096
 
 
 def check_xlsx_upload(
@@ -266,50 +332,17 @@ def check_xlsx_upload(
     max_entries: int = XLSX_MAX_ENTRIES,
     max_uncompressed_bytes: int = XLSX_MAX_UNCOMPRESSED_BYTES,
 ) -> CheckedArchive:
-    """Accept an Excel workbook (.xlsx) for import only if it is safe to open with openpyxl.
-
-    Beyond `check_zip_upload`: it must be a workbook, carry no macros, and no XML part may
-    declare a DTD or entities (real workbooks never do; entity expansion is an attack).
-    """
-    checked = check_zip_upload(
+    """Accept an Excel workbook (.xlsx) for import only if it is safe to open with openpyxl
+    (see `inspect_archive`). Raises ValidationError keyed by `field`."""
+    return check_zip_upload(
         uploaded,
         field=field,
         suffixes=(".xlsx",),
         max_bytes=max_bytes,
         max_entries=max_entries,
         max_uncompressed_bytes=max_uncompressed_bytes,
+        workbook=True,
     )
-    names = set(checked.names)
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ValidationError(
-            {field: _("The file is not an Excel workbook (.xlsx); save it as .xlsx and retry.")}
-        )
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise ValidationError(
-            {field: _("Workbooks with macros are not accepted; save it as a plain .xlsx.")}
-        )
-    uploaded.seek(0)
-    try:
-        with zipfile.ZipFile(uploaded) as archive:
-            for name in checked.names:
-                if not name.lower().endswith((".xml", ".rels", ".vml")):
-                    continue
-                with archive.open(name) as part:
-                    head = part.read(_XML_HEAD_BYTES)
-                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                    raise ValidationError(
-                        {field: _("The workbook contains declarations that are not accepted.")}
-                    )
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise ValidationError(
-            {
-                field: _("The file is not a valid %(kind)s file (it may be damaged).")
-                % {"kind": "XLSX"}
-            }
-        ) from None
-    finally:
-        uploaded.seek(0)
-    return checked
 
 
 class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):

@@ -134,13 +134,37 @@ class SubAreaChoiceField(forms.ModelChoiceField):
         return f"{obj.code} · {obj.name}"
 
 
-class QuestionChoiceField(forms.ModelMultipleChoiceField):
+class ModelIdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects by id; an id beyond the database's integer range is an invalid choice.
+
+    Django passes such an id to an IN query as is, and SQLite then raises OverflowError
+    (a 500) instead of finding nothing.
+    """
+
+    ID_RANGE = range(-(2**63), 2**63)
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # Django's own check refuses it
+            if number not in self.ID_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class QuestionChoiceField(ModelIdsChoiceField):
     def label_from_instance(self, obj):
         text = obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
         return f"{obj.number}. {text}"
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(ModelIdsChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 

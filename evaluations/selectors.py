@@ -524,6 +524,18 @@ class PredicateView:
     rows: list[ShortfallRow] = field(default_factory=list)
 
 
+def _figure_name(breakdown: Breakdown, target: str, ref: str | None) -> str | None:
+    """The framework's own name of the figure a criterion checks (in the framework's language)."""
+    if target == "component" and ref in breakdown.components:
+        return breakdown.components[ref].name
+    if target == "part" and ref in breakdown.parts:
+        return breakdown.parts[ref].name
+    if target == "hasil_item" and ref in breakdown.hasil_items:
+        item = breakdown.hasil_items[ref]
+        return f"{item.name} (q{item.question})"
+    return None
+
+
 def _shortfall_row(
     spec: FrameworkSpec, breakdown: Breakdown, plan: ShortfallPlan, survey_fed: frozenset[int]
 ) -> ShortfallRow:
@@ -541,9 +553,17 @@ def _shortfall_row(
     ]
     if s.required is None:
         return ShortfallRow(plan, "held", s.label, None, None, None, held=predicate.requires_held)
-    if s.area is None:
-        return ShortfallRow(plan, "figure", s.label, s.actual, s.required, s.gap, steps=steps)
     criterion = next(c for c in predicate.criteria if c.code == s.criterion)
+    if s.area is None:
+        return ShortfallRow(
+            plan,
+            "figure",
+            _figure_name(breakdown, criterion.target, criterion.ref) or s.label,
+            s.actual,
+            s.required,
+            s.gap,
+            steps=steps,
+        )
     weight = breakdown.areas[s.area].weight
     # As the scoring module words it: truncated, so that a failing area never reads "60.0%".
     percent = (
@@ -591,6 +611,9 @@ class Overview:
     summaries: list[SectionSummary]
     missing_evidence: list[tuple[AssessmentSection, list[QuestionSpec]]]
     gains: list[QuestionGain]
+    layer: Layer = "effective"
+    shown: Breakdown | None = None  # the breakdown of ``layer``
+    shown_predicates: list[PredicateView] = field(default_factory=list)
     area_parts: list[PartResult] = field(default_factory=list)  # the columns of the area table
     area_rows: list[AreaRow] = field(default_factory=list)
     hasil_rows: list[HasilRow] = field(default_factory=list)
@@ -626,14 +649,28 @@ def predicate_views(
     return views, gains
 
 
-def overview(programme: Programme, assessment: Assessment) -> Overview:
+def overview(programme: Programme, assessment: Assessment, layer: Layer = "effective") -> Overview:
     """The whole worksheet at a glance: scores by layer, the predicate check with the cheapest
-    shortfalls first, completeness per section, and the questions still without evidence."""
+    shortfalls first, completeness per section, and the questions still without evidence.
+
+    ``layer`` chooses the answers the breakdown and predicate check are shown for ("shown");
+    completeness and the what-if always work on the answers in force.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}")
     spec = programme.framework.spec
     layers = answer_layers(programme)
     effective = layers.layer("effective")
     breakdown = score(spec, effective, holds_wbk=programme.holds_wbk)
     predicates, gains = predicate_views(spec, breakdown, effective, layers.survey_fed)
+    unit_breakdown = score(spec, layers.unit, holds_wbk=programme.holds_wbk)
+    tpi_breakdown = score(spec, layers.tpi, holds_wbk=programme.holds_wbk)
+    shown = {"effective": breakdown, "unit": unit_breakdown, "tpi": tpi_breakdown}[layer]
+    shown_predicates = predicates
+    if layer != "effective":
+        shown_predicates, _gains = predicate_views(
+            spec, shown, layers.layer(layer), layers.survey_fed
+        )
     sections = list(assessment.sections.all())
     pokjas = {p.area_code: p for p in Pokja.objects.filter(programme=programme)}
     by_section: dict[str, list[QuestionSpec]] = defaultdict(list)
@@ -672,7 +709,7 @@ def overview(programme: Programme, assessment: Assessment) -> Overview:
         ]
         if lacking:
             missing.append((section, lacking))
-    area_parts = [p for p in breakdown.parts.values() if p.has_areas]
+    area_parts = [p for p in shown.parts.values() if p.has_areas]
     by_code = {section.code: section for section in sections}
     area_rows = [
         AreaRow(
@@ -680,14 +717,14 @@ def overview(programme: Programme, assessment: Assessment) -> Overview:
             cells=[(area.parts[p.code], area.part_weights[p.code]) for p in area_parts],
             section=by_code.get(area.code),
         )
-        for area in breakdown.areas.values()
+        for area in shown.areas.values()
     ]
     hasil_rows = [
         HasilRow(
             part=part,
-            items=[i for i in breakdown.hasil_items.values() if i.part == part.code],
+            items=[i for i in shown.hasil_items.values() if i.part == part.code],
         )
-        for part in breakdown.parts.values()
+        for part in shown.parts.values()
         if not part.has_areas
     ]
     return Overview(
@@ -696,8 +733,8 @@ def overview(programme: Programme, assessment: Assessment) -> Overview:
         spec=spec,
         layers=layers,
         breakdown=breakdown,
-        unit_breakdown=score(spec, layers.unit, holds_wbk=programme.holds_wbk),
-        tpi_breakdown=score(spec, layers.tpi, holds_wbk=programme.holds_wbk),
+        unit_breakdown=unit_breakdown,
+        tpi_breakdown=tpi_breakdown,
         predicates=predicates,
         summaries=summaries,
         missing_evidence=missing,
@@ -705,6 +742,9 @@ def overview(programme: Programme, assessment: Assessment) -> Overview:
         area_parts=area_parts,
         area_rows=area_rows,
         hasil_rows=hasil_rows,
+        layer=layer,
+        shown=shown,
+        shown_predicates=shown_predicates,
     )
 
 

@@ -137,21 +137,34 @@ def _question_response(
 # --------------------------------------------------------------------------- pages
 
 
-@login_required
-def lke_overview(request, unit_code: str, year: int):
-    programme, access, assessment = _get_worksheet_for_user(request, unit_code, year)
-    overview = selectors.overview(programme, assessment)
-    what_if = selectors.programme_what_if(programme, None, base=overview)
+def _overview_response(request, programme, access, assessment, *, layer="effective", raw=None):
+    overview = selectors.overview(programme, assessment, layer)
     context = {
         "programme": programme,
         "access": access,
         "overview": overview,
-        "what_if": what_if,
+        "what_if": selectors.programme_what_if(programme, raw, base=overview),
         "can_finalize": access.can_coordinate and not assessment.is_final,
+        "layer_choices": [
+            ("effective", _("In force")),
+            ("unit", _("Unit self-assessment")),
+            ("tpi", _("TPI answers alone")),
+        ],
     }
-    if request.htmx and request.htmx.target == "what-if":  # "reset": the real answers again
+    if request.htmx and (raw is not None or request.htmx.target == "what-if"):
         return render(request, "evaluations/partials/what_if.html", context)
     return render(request, "evaluations/overview.html", context)
+
+
+@login_required
+def lke_overview(request, unit_code: str, year: int):
+    """The whole worksheet; ``?layer=unit|tpi`` shows the breakdown of one side alone. With htmx
+    targeting the what-if panel it answers with that panel only ("reset")."""
+    programme, access, assessment = _get_worksheet_for_user(request, unit_code, year)
+    layer = request.GET.get("layer", "effective")
+    if layer not in selectors.LAYERS:
+        layer = "effective"
+    return _overview_response(request, programme, access, assessment, layer=layer)
 
 
 @login_required
@@ -163,18 +176,7 @@ def lke_what_if(request, unit_code: str, year: int):
     for key, value in request.POST.items():
         if key.startswith("q") and key[1:].isdigit() and len(key) < 8:
             raw[int(key[1:])] = value
-    overview = selectors.overview(programme, assessment)
-    what_if = selectors.programme_what_if(programme, raw, base=overview)
-    context = {
-        "programme": programme,
-        "access": access,
-        "overview": overview,
-        "what_if": what_if,
-        "can_finalize": access.can_coordinate and not assessment.is_final,
-    }
-    if request.htmx:
-        return render(request, "evaluations/partials/what_if.html", context)
-    return render(request, "evaluations/overview.html", context)
+    return _overview_response(request, programme, access, assessment, raw=raw)
 
 
 @login_required

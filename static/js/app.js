@@ -7,3 +7,12 @@ document.addEventListener("htmx:responseError", function (event) {
     target.hidden = false;
   }
 });
+
+// A sign-in that expired meanwhile: show the sign-in page itself, not inside a fragment.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const url = event.detail.xhr.responseURL || "";
+  if (url.indexOf("/accounts/login/") !== -1) {
+    event.detail.shouldSwap = false;
+    window.location.assign(url);
+  }
+});

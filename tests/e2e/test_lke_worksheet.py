@@ -166,3 +166,15 @@ def test_the_coordinator_tries_answers_with_what_if(request, demo, device):
     journey.goto(lke(demo))
     try_q109()
     journey.screenshot("what-if")
+
+
+def test_an_expired_sign_in_leads_to_the_sign_in_page(desktop, demo):
+    page = desktop.page
+    desktop.login("anggota3", DEMO_PASSWORD)
+    desktop.goto(lke(demo, "SDM"))
+    page.context.clear_cookies(name="sessionid")  # the sign-in expired; the page stays open
+    page.locator("#q-35-unit-1").check()
+    save_unit(page, 35)
+    page.wait_for_url("**/accounts/login/**")
+    expect(page.get_by_test_id("question-35")).to_have_count(0)
+    assert Answer.objects.get(number=35).unit_value == ""

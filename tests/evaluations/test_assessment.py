@@ -412,3 +412,35 @@ def test_a_programme_on_a_second_framework_gets_its_own_worksheet(world):
         answer_set_unit(actor=None, programme=programme, number=17, value="A")
     # the lke-2021 worksheet is untouched by the mini one
     assert assessment_for(world.programme).answers.count() == 127
+
+
+@pytest.mark.postgres
+def test_concurrent_first_visits_create_one_worksheet(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_programme
+
+    programme = make_programme()
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def visit():
+        try:
+            barrier.wait()
+            results.append(assessment_for(programme).pk)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert Assessment.objects.count() == 1
+    assert Answer.objects.count() == 127

@@ -432,9 +432,10 @@ def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_eviden
     assert 'data-testid="hasil-capaian_kinerja">0.00 <' in page
     shortfalls = re.findall(r'data-testid="shortfall-WBK">(.*?)</li>', page)
     assert [re.sub(r"<[^>]+>", "", s).strip() for s in shortfalls] == [
-        "Birokrasi bersih dan akuntabel (q125 + q126) 17.50; WBK needs 18.25 (+0.75) "
+        "Birokrasi yang bersih dan akuntabel 17.50; WBK needs 18.25 (+0.75) "
         "Closed by the best answer to 1 question: q126 (+5.00)",
-        "Capaian kinerja score (q126) 0.00; WBK needs 2.50 (+2.50) "
+        "Capaian kinerja lebih baik dari capaian kinerja sebelumnya (q126) 0.00; "
+        "WBK needs 2.50 (+2.50) "
         "Closed by the best answer to 1 question: q126 (+5.00)",
         "Penguatan Pengawasan 7.50 of 15.00 (50.0%); WBK needs 60% = 9.00 (+1.50) "
         "Closed by the best answers to 2 questions: q51 (+0.75), q52 (+0.75)",
@@ -532,3 +533,27 @@ def test_what_if_explains_bad_values_and_resets(client, world):
     # without JavaScript the what-if answers with the whole overview
     full = client.post(url(world, "lke_what_if"), {"q1": "Ya"})
     assert full.status_code == 200 and 'data-testid="what-if-total">' in full.content.decode()
+
+
+def test_the_admin_shows_worksheets_read_only(client, world):
+    answer_set_unit(actor=world.coordinator, programme=world.programme, number=1, value="Ya")
+    client.force_login(world.site_admin)
+    assessment = Assessment.objects.get()
+    assert client.get(reverse("admin:evaluations_assessment_changelist")).status_code == 200
+    response = client.get(reverse("admin:evaluations_assessment_change", args=[assessment.pk]))
+    assert response.status_code == 200 and "Manajemen Perubahan" in response.content.decode()
+    assert client.get(reverse("admin:evaluations_answer_changelist")).status_code == 200
+    assert client.get(reverse("admin:evaluations_answer_add")).status_code == 403
+
+
+def test_the_overview_shows_each_answer_layer_on_request(client, world):
+    fill(world.programme, {1: "Ya", 2: "A"})
+    answer_set_tpi(actor=world.tpi, programme=world.programme, number=2, value="C")
+    client.force_login(world.coordinator)
+    # MP.P.i (0.5): unit (1 + 1) / 2 -> 0.50; in force (1 + 0) / 2 -> 0.25; TPI alone 0 / 2 -> 0
+    for layer, total in (("unit", "0.50"), ("tpi", "0.00"), ("effective", "0.25"), ("x", "0.25")):
+        page = text(client.get(url(world, "lke_overview"), {"layer": layer}))
+        assert f'data-testid="total">{total}<' in page, layer
+        assert re.search(r'data-testid="area-MP">.*?' + re.escape(total) + " <", page)
+    page = text(client.get(url(world, "lke_overview"), {"layer": "unit"}))
+    assert 'class="nav-link py-1 active" aria-current="page" href="?layer=unit"' in page

@@ -19,6 +19,8 @@ class DemoResult:
 def seed_demo(*, units: int = 0) -> DemoResult:
     framework = load_bundled_framework("lke-2021")
     programme = pokja_demo.seed_organisation(framework)
+    pokja_demo.seed_action_plans(programme)
+    pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     return DemoResult(programme=programme, extra_programmes=extra)

@@ -1,10 +1,11 @@
 """A partly filled LKE worksheet for the demo unit, Polres Labuhanbatu.
 
-The picture a coordinator meets in November: Pokja 1 (Manajemen Perubahan) has answered almost
-everything with evidence and submitted it, and the TPI has started re-answering; Akuntabilitas
-and Pelayanan Publik are nearly complete; Tatalaksana is half done; SDM and Pengawasan are
-weak, so WBK is blocked by those areas (and by the surveys, which have no result yet).
-Idempotent: a worksheet that already has answers is left alone.
+The picture a coordinator meets in November: Pokja 4 (Akuntabilitas Kinerja) has answered
+everything with evidence and submitted it, and the TPI has started re-answering; Pokja 1
+(Manajemen Perubahan) has answered its questions with evidence but not yet taken the counts of
+questions 88-91 from the change-agent register; Pelayanan Publik is nearly complete;
+Tatalaksana is half done; SDM and Pengawasan are weak. So WBK is blocked by those areas (and by
+the surveys, which have no result yet). Idempotent: a worksheet with answers is left alone.
 """
 
 from __future__ import annotations
@@ -39,10 +40,7 @@ UNIT_ANSWERS: dict[str, dict[int, tuple[object, str]]] = {
         9: ("Ya", "SK agen perubahan Nomor Kep/52/II/2026."),
         10: ("B", "Agen perubahan ada di 9 dari 12 satuan fungsi."),
         11: ("A", "Kapolres menjadi role model dalam apel dan pelayanan langsung."),
-        88: (12, "Jumlah agen perubahan sesuai SK."),
-        89: (10, "Inovasi yang dicatat dalam laporan agen perubahan."),
-        90: (10, ""),
-        91: (7, "Tujuh perubahan sudah masuk SOP satuan fungsi."),
+        # q88-q91 come from the change-agent register (Pokja 1 sets them from there).
         92: ("B", "Target ZI tercantum dalam Renja 2026; capaian di atas 50%."),
         93: ("B", "Nilai PRESISI diinternalisasi; belum seluruhnya dituangkan dalam SOP."),
     },
@@ -150,7 +148,7 @@ EVIDENCE_FILES = {
     69: "SK Standar Pelayanan Polres Labuhanbatu",
 }
 EVIDENCE_LINKS: dict[int, str] = {
-    **dict.fromkeys((2, 4, 5, 6, 7, 8, 9, 10, 11, 88, 89), "Dokumen pendukung Manajemen Perubahan"),
+    **dict.fromkeys((2, 4, 5, 6, 7, 8, 9, 10, 11), "Dokumen pendukung Manajemen Perubahan"),
     92: "Renja Polres Labuhanbatu 2026",
     93: "Dokumentasi internalisasi nilai PRESISI",
     **dict.fromkeys((13, 15, 16, 20), "Dokumen pendukung Tatalaksana"),
@@ -169,11 +167,11 @@ EVIDENCE_LINKS: dict[int, str] = {
     126: "Laporan Kinerja Triwulan III 2026",
 }
 TPI_ANSWERS = {
-    1: ("Ya", "SK sesuai."),
-    2: ("B", "Komposisi tim belum mewakili seluruh satuan fungsi."),
-    3: ("Ya", ""),
-    6: ("C", "Laporan monev triwulan II dan III belum ada."),
-    92: ("C", "Capaian target ZI di Renja baru sekitar 40%."),
+    40: ("A", "Sesuai; notulen penyusunan Renja ditandatangani Kapolres."),
+    42: ("C", "Perjanjian kinerja belum sampai tingkat Kanit."),
+    43: ("Ya", ""),
+    46: ("C", "Indikator kinerja sebagian besar masih berorientasi output."),
+    106: (6, "Satu sasaran belum didukung data capaian."),
 }
 
 
@@ -247,11 +245,11 @@ def seed_worksheet(programme: Programme) -> None:
                     title=f"{EVIDENCE_LINKS[question]} (q{question})",
                 )
     section_transition(
-        actor=people.get("ketua1"),
+        actor=people.get(f"ketua{numbers['AK']}"),
         programme=programme,
-        code="MP",
+        code="AK",
         action="submit",
-        note="Seluruh jawaban Pokja 1 sudah dilengkapi data dukung.",
+        note="Seluruh jawaban Pokja 4 sudah dilengkapi data dukung.",
     )
     tpi = people.get("tpi")
     for question, (value, note) in TPI_ANSWERS.items():

@@ -86,24 +86,25 @@ def test_a_pokja_member_answers_every_type_with_evidence(request, demo, device, 
 def test_a_tpi_reviewer_fills_the_tpi_columns(desktop, demo):
     page = desktop.page
     desktop.login("tpi", DEMO_PASSWORD)
-    desktop.goto(lke(demo, "MP"))  # submitted by Pokja 1
+    desktop.goto(lke(demo, "AK"))  # submitted by Pokja 4
     expect(page.get_by_test_id("your-rights")).to_contain_text("Anda mengisi kolom TPI")
     assert page.locator("[data-testid^=unit-form-]").count() == 0
-    # MP.P.ii (weight 1, q3..q5): unit Ya, B, A -> (1 + 0.5 + 1) / 3 = 0.833.. -> 0,83
-    score = page.get_by_test_id("score-MP.P.ii")
-    expect(score).to_have_text("0,83")
-    form = page.get_by_test_id("tpi-form-4")
-    page.locator("#q-4-tpi-3").check()  # C (0)
-    page.locator("#q-4-tpi-note").fill("Target belum terukur untuk semua kegiatan.")
+    # AK.P.i (weight 2.5, q40..q42): q40 A (1, the TPI agrees), q41 A (1), q42 the TPI's C
+    # (0.33) -> 2.5 x 2.33 / 3 = 1.941666.. -> 1,94
+    score = page.get_by_test_id("score-AK.P.i")
+    expect(score).to_have_text("1,94")
+    form = page.get_by_test_id("tpi-form-41")
+    page.locator("#q-41-tpi-3").check()  # C (0)
+    page.locator("#q-41-tpi-note").fill("Pimpinan belum memantau capaian kinerja bulanan.")
     form.get_by_role("button").click()
-    # the TPI's C is in force: (1 + 0 + 1) / 3 = 0.666.. -> 0,67
-    expect(score).to_have_text("0,67")
-    expect(page.get_by_test_id("tpi-wins-4")).to_be_visible()
-    expect(page.get_by_test_id("unit-value-4")).to_contain_text("B")
+    # the TPI's C is in force: 2.5 x (1 + 0 + 0.33) / 3 = 1.108333.. -> 1,11
+    expect(score).to_have_text("1,11")
+    expect(page.get_by_test_id("tpi-wins-41")).to_be_visible()
+    expect(page.get_by_test_id("unit-value-41")).to_contain_text("A")
     desktop.screenshot("tpi-review")
     desktop.assert_no_console_errors()
-    answer = Answer.objects.get(number=4)
-    assert (answer.unit_value, answer.tpi_value) == ("B", "C")
+    answer = Answer.objects.get(number=41)
+    assert (answer.unit_value, answer.tpi_value) == ("A", "C")
 
 
 def test_a_member_of_another_pokja_cannot_edit_the_area(desktop, demo):

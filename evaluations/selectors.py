@@ -748,16 +748,6 @@ def overview(programme: Programme, assessment: Assessment, layer: Layer = "effec
     )
 
 
-def evidence_choices(programme: Programme, exclude: Iterable[int] = ()) -> list[Evidence]:
-    """The programme's evidence to pick from, by Pokja then newest first."""
-    return list(
-        Evidence.objects.filter(programme=programme)
-        .exclude(pk__in=list(exclude))
-        .select_related("pokja")
-        .order_by("pokja__number", "-uploaded_at", "pk")
-    )
-
-
 # --------------------------------------------------------------------------- what-if
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evaluations import demo as evaluations_demo
 from evaluations.loader import load_bundled_framework
 from pokja import demo as pokja_demo
 from pokja.models import Programme
@@ -20,5 +21,6 @@ def seed_demo(*, units: int = 0) -> DemoResult:
     programme = pokja_demo.seed_organisation(framework)
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
+    evaluations_demo.seed_worksheet(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     return DemoResult(programme=programme, extra_programmes=extra)

@@ -12,11 +12,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
+from audit.models import AuditEntry
 from evaluations.framework_spec import (
     CHOICE,
     INDEX,
@@ -30,8 +31,11 @@ from evaluations.scoring import (
     AnswerError,
     AnswerInput,
     AnswerValue,
+    AreaResult,
     Breakdown,
     Completeness,
+    HasilItemResult,
+    PartResult,
     QuestionGain,
     RatioValue,
     effective_answers,
@@ -41,6 +45,7 @@ from evaluations.scoring import (
     score,
 )
 from evaluations.shortfalls import ShortfallPlan, plan_shortfalls
+from evaluations.wording import bad_answer
 from pokja.models import Evidence, Pokja, Programme
 from surveys.selectors import LkeSurveyFigure, lke_survey_figures
 
@@ -168,6 +173,11 @@ class QuestionRow:
         return self.spec.kind == CHOICE
 
     @property
+    def kriteria_in_options(self) -> bool:
+        """The options already spell out the criteria (a./b./c. ...), so it can fold away."""
+        return self.spec.kind == CHOICE and any(o.label != o.key for o in self.spec.options)
+
+    @property
     def is_count(self) -> bool:
         return self.spec.kind == "count"
 
@@ -274,6 +284,13 @@ class SectionPage:
     summary: SectionSummary
     parts: list[PartBlock]
     rows: dict[int, QuestionRow]
+
+    def part_of(self, number: int) -> PartBlock | None:
+        for part in self.parts:
+            for block in part.blocks:
+                if any(q.number == number for q in block.all_questions):
+                    return part
+        return None
 
     def block_chain(self, number: int) -> list[Block]:
         """The blocks holding question ``number``, innermost first (for in-place updates)."""
@@ -471,15 +488,114 @@ def section_page(programme: Programme, assessment: Assessment, code: str) -> Sec
 
 
 @dataclass
+class ClosingStep:
+    """One question that helps close a shortfall, and where it is answered."""
+
+    number: int
+    points: Decimal
+    label: str
+    section: str  # the worksheet section (area code, or e.g. "hasil")
+    survey_fed: bool
+
+
+@dataclass
+class ShortfallRow:
+    """One shortfall as the pages word it (structured, so that it can be translated)."""
+
+    plan: ShortfallPlan
+    kind: str  # "area", "figure" or "held"
+    label: str
+    actual: Decimal | None
+    required: Decimal | None
+    gap: Decimal | None
+    weight: Decimal | None = None  # area only
+    percent: Decimal | None = None  # area only: its two-decimal score over its weight, 1 decimal
+    min_percent: Decimal | None = None  # area only
+    held: str | None = None  # "held" only: the predicate the unit must already hold
+    steps: list[ClosingStep] = field(default_factory=list)
+
+
+@dataclass
 class PredicateView:
     code: str
     name: str
     meets: bool
     plans: list[ShortfallPlan]
+    rows: list[ShortfallRow] = field(default_factory=list)
 
-    @property
-    def held_missing(self) -> bool:
-        return any(not p.closable and p.shortfall.required is None for p in self.plans)
+
+def _figure_name(breakdown: Breakdown, target: str, ref: str | None) -> str | None:
+    """The framework's own name of the figure a criterion checks (in the framework's language)."""
+    if target == "component" and ref in breakdown.components:
+        return breakdown.components[ref].name
+    if target == "part" and ref in breakdown.parts:
+        return breakdown.parts[ref].name
+    if target == "hasil_item" and ref in breakdown.hasil_items:
+        item = breakdown.hasil_items[ref]
+        return f"{item.name} (q{item.question})"
+    return None
+
+
+def _shortfall_row(
+    spec: FrameworkSpec, breakdown: Breakdown, plan: ShortfallPlan, survey_fed: frozenset[int]
+) -> ShortfallRow:
+    s = plan.shortfall
+    predicate = spec.predicate(s.predicate)
+    steps = [
+        ClosingStep(
+            number=g.number,
+            points=g.points,
+            label=g.label,
+            section=g.area or spec.part(g.part).component,
+            survey_fed=g.number in survey_fed,
+        )
+        for g in plan.steps
+    ]
+    if s.required is None:
+        return ShortfallRow(plan, "held", s.label, None, None, None, held=predicate.requires_held)
+    criterion = next(c for c in predicate.criteria if c.code == s.criterion)
+    if s.area is None:
+        return ShortfallRow(
+            plan,
+            "figure",
+            _figure_name(breakdown, criterion.target, criterion.ref) or s.label,
+            s.actual,
+            s.required,
+            s.gap,
+            steps=steps,
+        )
+    weight = breakdown.areas[s.area].weight
+    # As the scoring module words it: truncated, so that a failing area never reads "60.0%".
+    percent = (
+        (s.actual * 100 / weight).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        if weight and s.actual is not None
+        else Decimal(100)
+    )
+    return ShortfallRow(
+        plan,
+        "area",
+        s.label,
+        s.actual,
+        s.required,
+        s.gap,
+        weight=weight,
+        percent=percent,
+        min_percent=criterion.min_percent,
+        steps=steps,
+    )
+
+
+@dataclass
+class AreaRow:
+    area: AreaResult
+    cells: list[tuple[Decimal, Decimal]]  # (score, weight) per PEMENUHAN/REFORM column
+    section: AssessmentSection | None
+
+
+@dataclass
+class HasilRow:
+    part: PartResult
+    items: list[HasilItemResult]
 
 
 @dataclass
@@ -495,6 +611,16 @@ class Overview:
     summaries: list[SectionSummary]
     missing_evidence: list[tuple[AssessmentSection, list[QuestionSpec]]]
     gains: list[QuestionGain]
+    layer: Layer = "effective"
+    shown: Breakdown | None = None  # the breakdown of ``layer``
+    shown_predicates: list[PredicateView] = field(default_factory=list)
+    area_parts: list[PartResult] = field(default_factory=list)  # the columns of the area table
+    area_rows: list[AreaRow] = field(default_factory=list)
+    hasil_rows: list[HasilRow] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[AssessmentSection]:
+        return [summary.section for summary in self.summaries]
 
     @property
     def missing_evidence_count(self) -> int:
@@ -502,29 +628,49 @@ class Overview:
 
 
 def predicate_views(
-    spec: FrameworkSpec, breakdown: Breakdown, answers: Mapping[int, AnswerInput]
+    spec: FrameworkSpec,
+    breakdown: Breakdown,
+    answers: Mapping[int, AnswerInput],
+    survey_fed: frozenset[int] = frozenset(),
 ) -> tuple[list[PredicateView], list[QuestionGain]]:
     gains = question_gains(spec, answers)
-    views = [
-        PredicateView(
-            code=p.code,
-            name=p.name,
-            meets=p.meets,
-            plans=plan_shortfalls(spec, breakdown, gains, p.code),
+    views = []
+    for p in breakdown.predicates.values():
+        plans = plan_shortfalls(spec, breakdown, gains, p.code)
+        views.append(
+            PredicateView(
+                code=p.code,
+                name=p.name,
+                meets=p.meets,
+                plans=plans,
+                rows=[_shortfall_row(spec, breakdown, plan, survey_fed) for plan in plans],
+            )
         )
-        for p in breakdown.predicates.values()
-    ]
     return views, gains
 
 
-def overview(programme: Programme, assessment: Assessment) -> Overview:
+def overview(programme: Programme, assessment: Assessment, layer: Layer = "effective") -> Overview:
     """The whole worksheet at a glance: scores by layer, the predicate check with the cheapest
-    shortfalls first, completeness per section, and the questions still without evidence."""
+    shortfalls first, completeness per section, and the questions still without evidence.
+
+    ``layer`` chooses the answers the breakdown and predicate check are shown for ("shown");
+    completeness and the what-if always work on the answers in force.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(LAYERS)}")
     spec = programme.framework.spec
     layers = answer_layers(programme)
     effective = layers.layer("effective")
     breakdown = score(spec, effective, holds_wbk=programme.holds_wbk)
-    predicates, gains = predicate_views(spec, breakdown, effective)
+    predicates, gains = predicate_views(spec, breakdown, effective, layers.survey_fed)
+    unit_breakdown = score(spec, layers.unit, holds_wbk=programme.holds_wbk)
+    tpi_breakdown = score(spec, layers.tpi, holds_wbk=programme.holds_wbk)
+    shown = {"effective": breakdown, "unit": unit_breakdown, "tpi": tpi_breakdown}[layer]
+    shown_predicates = predicates
+    if layer != "effective":
+        shown_predicates, _gains = predicate_views(
+            spec, shown, layers.layer(layer), layers.survey_fed
+        )
     sections = list(assessment.sections.all())
     pokjas = {p.area_code: p for p in Pokja.objects.filter(programme=programme)}
     by_section: dict[str, list[QuestionSpec]] = defaultdict(list)
@@ -563,26 +709,208 @@ def overview(programme: Programme, assessment: Assessment) -> Overview:
         ]
         if lacking:
             missing.append((section, lacking))
+    area_parts = [p for p in shown.parts.values() if p.has_areas]
+    by_code = {section.code: section for section in sections}
+    area_rows = [
+        AreaRow(
+            area=area,
+            cells=[(area.parts[p.code], area.part_weights[p.code]) for p in area_parts],
+            section=by_code.get(area.code),
+        )
+        for area in shown.areas.values()
+    ]
+    hasil_rows = [
+        HasilRow(
+            part=part,
+            items=[i for i in shown.hasil_items.values() if i.part == part.code],
+        )
+        for part in shown.parts.values()
+        if not part.has_areas
+    ]
     return Overview(
         programme=programme,
         assessment=assessment,
         spec=spec,
         layers=layers,
         breakdown=breakdown,
-        unit_breakdown=score(spec, layers.unit, holds_wbk=programme.holds_wbk),
-        tpi_breakdown=score(spec, layers.tpi, holds_wbk=programme.holds_wbk),
+        unit_breakdown=unit_breakdown,
+        tpi_breakdown=tpi_breakdown,
         predicates=predicates,
         summaries=summaries,
         missing_evidence=missing,
         gains=gains,
+        area_parts=area_parts,
+        area_rows=area_rows,
+        hasil_rows=hasil_rows,
+        layer=layer,
+        shown=shown,
+        shown_predicates=shown_predicates,
     )
 
 
-def evidence_choices(programme: Programme, exclude: Iterable[int] = ()) -> list[Evidence]:
-    """The programme's evidence to pick from, by Pokja then newest first."""
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass
+class WhatIfItem:
+    """One question in the what-if form: its answer in force and the hypothetical one."""
+
+    spec: QuestionSpec
+    current: AnswerValue
+    value: AnswerValue  # what the form shows: the hypothetical answer, else the current one
+    raw: str | None = None  # the text as typed, when it could not be read
+    error: str | None = None
+    survey_fed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.value != self.current
+
+    @property
+    def number(self) -> int:
+        return self.spec.number
+
+    @property
+    def shown(self) -> str:
+        """The value for a text/number input (dot decimals, as HTML wants)."""
+        if self.raw is not None:
+            return self.raw
+        if self.value is None:
+            return ""
+        return format(self.value, "f") if isinstance(self.value, Decimal) else str(self.value)
+
+
+@dataclass
+class WhatIf:
+    real: Breakdown
+    real_predicates: list[PredicateView]
+    hypothetical: Breakdown | None  # None until something valid was changed
+    hypothetical_predicates: list[PredicateView]
+    items: dict[int, WhatIfItem]
+    focus: list[WhatIfItem]  # the questions that close the shortfalls cheapest
+    groups: list[tuple[str, str, list[WhatIfItem]]]  # (section code, name, items)
+    submitted: bool
+
+    @property
+    def changed(self) -> list[WhatIfItem]:
+        return [item for item in self.items.values() if item.changed]
+
+    @property
+    def errors(self) -> list[WhatIfItem]:
+        return [item for item in self.items.values() if item.error]
+
+    @property
+    def total_delta(self) -> Decimal:
+        if self.hypothetical is None:
+            return Decimal(0)
+        return self.hypothetical.total - self.real.total
+
+
+FOCUS_SIZE = 12
+
+
+def what_if_from(
+    *,
+    spec: FrameworkSpec,
+    effective: Mapping[int, AnswerInput],
+    survey_fed: frozenset[int],
+    holds_wbk: bool,
+    real: Breakdown,
+    real_predicates: list[PredicateView],
+    target: str,
+    raw: Mapping[int, str] | None,
+) -> WhatIf:
+    """Score hypothetical answers over the ones in force. Stores nothing.
+
+    ``raw`` maps question numbers to the text submitted (blank: unanswered); questions not in
+    it keep their answer. An unreadable value is reported on its question and nothing is scored.
+    """
+    items: dict[int, WhatIfItem] = {}
+    for q in spec.questions:
+        current = effective[q.number].value
+        items[q.number] = WhatIfItem(q, current, current, survey_fed=q.number in survey_fed)
+    for number, text in (raw or {}).items():
+        item = items.get(number)
+        if item is None:
+            continue
+        try:
+            item.value = normalize_answer(spec, number, text)
+        except AnswerError:
+            item.raw, item.error = text, bad_answer(spec, number, text)
+    hypothetical = None
+    hypothetical_predicates: list[PredicateView] = []
+    changed = [i for i in items.values() if i.changed]
+    if changed and not any(i.error for i in items.values()):
+        answers = dict(effective)
+        for item in changed:
+            answers[item.number] = AnswerInput(item.value, effective[item.number].has_evidence)
+        hypothetical = score(spec, answers, holds_wbk=holds_wbk)
+        hypothetical_predicates, _gains = predicate_views(spec, hypothetical, answers, survey_fed)
+    order = sorted(real_predicates, key=lambda p: p.code != target)
+    focus: dict[int, WhatIfItem] = {}
+    for predicate in order:
+        for plan in predicate.plans:
+            for gain in plan.steps:
+                if len(focus) < FOCUS_SIZE:
+                    focus.setdefault(gain.number, items[gain.number])
+    for item in changed:  # what the user changed stays in view
+        focus.setdefault(item.number, item)
+    groups: dict[str, list[WhatIfItem]] = defaultdict(list)
+    for q in spec.questions:
+        if q.number not in focus:  # one field per question, or the form would send it twice
+            groups[q.area or q.component].append(items[q.number])
+    named = [
+        (
+            code,
+            spec.area(code).name if code in spec.area_codes else spec.component(code).name,
+            members,
+        )
+        for code, members in groups.items()
+    ]
+    return WhatIf(
+        real=real,
+        real_predicates=real_predicates,
+        hypothetical=hypothetical,
+        hypothetical_predicates=hypothetical_predicates,
+        items=items,
+        focus=list(focus.values()),
+        groups=named,
+        submitted=raw is not None,
+    )
+
+
+def programme_what_if(
+    programme: Programme, raw: Mapping[int, str] | None, *, base: Overview | None = None
+) -> WhatIf:
+    """The what-if of a programme: hypothetical answers over its effective answers."""
+    if base is None:
+        layers = answer_layers(programme)
+        spec = layers.spec
+        effective = layers.layer("effective")
+        real = score(spec, effective, holds_wbk=programme.holds_wbk)
+        real_predicates, _gains = predicate_views(spec, real, effective, layers.survey_fed)
+    else:
+        layers, spec = base.layers, base.spec
+        effective = layers.layer("effective")
+        real, real_predicates = base.breakdown, base.predicates
+    return what_if_from(
+        spec=spec,
+        effective=effective,
+        survey_fed=layers.survey_fed,
+        holds_wbk=programme.holds_wbk,
+        real=real,
+        real_predicates=real_predicates,
+        target=programme.target,
+        raw=raw,
+    )
+
+
+def section_history(page: SectionPage, limit: int = 30):
+    """The latest audit entries about the section and its answers (one query)."""
+    answer_ids = [str(row.answer.pk) for row in page.rows.values()]
     return list(
-        Evidence.objects.filter(programme=programme)
-        .exclude(pk__in=list(exclude))
-        .select_related("pokja")
-        .order_by("pokja__number", "-uploaded_at", "pk")
+        AuditEntry.objects.filter(
+            Q(object_type=Answer._meta.label_lower, object_id__in=answer_ids)
+            | Q(object_type=AssessmentSection._meta.label_lower, object_id=str(page.section.pk))
+        ).order_by("-id")[:limit]
     )

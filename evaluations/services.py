@@ -33,6 +33,7 @@ from evaluations.models import (
     Status,
 )
 from evaluations.scoring import AnswerError, AnswerValue, normalize_answer
+from evaluations.wording import bad_answer
 from pokja import services as pokja_services
 from pokja.access import ProgrammeAccess, programme_access
 from pokja.models import Evidence, Pokja, Programme, User
@@ -150,7 +151,8 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def _may_move(action: str, access: ProgrammeAccess, pokja_id: int | None) -> bool:
+def may_move(action: str, access: ProgrammeAccess, pokja_id: int | None) -> bool:
+    """Whether the role allows a status change in a section (whatever its status now)."""
     chair = access.is_chair_of(pokja_id) if pokja_id is not None else access.can_coordinate
     if action == "submit":
         return chair
@@ -181,7 +183,7 @@ def section_rights(
         actions=tuple(
             action
             for action, (source, _target) in TRANSITIONS.items()
-            if section.status == source and _may_move(action, access, pokja_id)
+            if section.status == source and may_move(action, access, pokja_id)
         ),
     )
 
@@ -229,7 +231,7 @@ def _answer_for_update(programme: Programme, number: int) -> tuple[Answer, Asses
     answer = (
         Answer.objects.select_for_update()
         .filter(assessment=assessment, number=number)
-        .select_related("assessment__framework")
+        .select_related("assessment__framework", "assessment__programme__unit")
         .first()
     )
     if answer is None:
@@ -264,8 +266,8 @@ def _check(actor: User | None, programme: Programme, section: AssessmentSection,
 def _normalised_text(spec: FrameworkSpec, number: int, value) -> str:
     try:
         normal: AnswerValue = normalize_answer(spec, number, value)
-    except AnswerError as exc:
-        raise ValidationError({"value": str(exc)}) from None
+    except AnswerError:
+        raise ValidationError({"value": bad_answer(spec, number, value)}) from None
     if normal is None:
         return ""
     text = format(normal, "f") if isinstance(normal, Decimal) else str(normal)
@@ -464,7 +466,7 @@ def _move(
                 "action": ACTION_LABELS[action],
             }
         )
-    if access is not None and not _may_move(action, access, section_pokja_id(programme, section)):
+    if access is not None and not may_move(action, access, section_pokja_id(programme, section)):
         raise PermissionDenied(
             _("Your role does not allow “%(action)s” here.") % {"action": ACTION_LABELS[action]}
         )

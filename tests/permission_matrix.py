@@ -184,6 +184,45 @@ def _person_unit_role(world: World) -> dict:
     return {**_person(world), "role_id": role.pk}
 
 
+def _question(number: int):
+    return lambda world: {**programme_kwargs(world), "number": number}
+
+
+def _lke_section(code: str):
+    return lambda world: {**programme_kwargs(world), "section": code}
+
+
+def _pdf_upload(world: World) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "file": SimpleUploadedFile(
+            "bukti.pdf", b"%PDF-1.4\n% test\n", content_type="application/pdf"
+        )
+    }
+
+
+def _attached_evidence(world: World) -> dict:
+    from evaluations.services import answer_evidence_add_link
+
+    evidence = answer_evidence_add_link(
+        actor=world.coordinator,
+        programme=world.programme,
+        number=1,
+        url="https://example.go.id/sk-tim",
+        title="SK Tim",
+    )
+    return {**programme_kwargs(world), "number": 1, "evidence_id": evidence.pk}
+
+
+# Who answers the unit's side of question 1 (area MP, Pokja 1).
+_UNIT_ANSWERERS = ("koordinator", "ketua1", "anggota1", "site_admin")
+
+
+def _only(allowed: tuple[str, ...], status: int) -> dict[str, int]:
+    return read_by_viewers(**{r: (status if r in allowed else 403) for r in VIEWERS})
+
+
 # Who changes what in Pokja 1's action plan and the registers, beyond reading.
 POKJA1_EDITORS = ("koordinator", "ketua1", "anggota1", "site_admin")
 POKJA1_CHAIRS = ("koordinator", "ketua1", "site_admin")
@@ -350,6 +389,44 @@ LKE_MATRIX: dict[str, Case] = {
     ),
 }
 
+# The LKE worksheet: everyone who sees the programme reads it and may try what-if.
+WORKSHEET_MATRIX: dict[str, Case] = {
+    "lke_overview": Case(programme_kwargs, read_by_viewers()),
+    "lke_what_if": Case(
+        programme_kwargs, read_by_viewers(), method="post", data=lambda w: {"q1": "Ya"}
+    ),
+    "lke_finalize": Case(
+        programme_kwargs, _only(("koordinator", "site_admin"), 302), method="post"
+    ),
+    "lke_section": Case(_lke_section("MP"), read_by_viewers()),
+    "lke_section_status": Case(
+        _lke_section("MP"),
+        _only(("koordinator", "ketua1", "site_admin"), 302),
+        method="post",
+        data=lambda w: {"action": "submit"},
+    ),
+    "lke_answer_unit": Case(
+        _question(1), _only(_UNIT_ANSWERERS, 302), method="post", data=lambda w: {"value": "Ya"}
+    ),
+    "lke_answer_tpi": Case(
+        _question(1),
+        _only(("tpi", "site_admin"), 302),
+        method="post",
+        data=lambda w: {"value": "Tidak"},
+    ),
+    "lke_evidence_upload": Case(
+        _question(1), _only(_UNIT_ANSWERERS, 302), method="post", data=_pdf_upload
+    ),
+    "lke_evidence_link": Case(
+        _question(1),
+        _only(_UNIT_ANSWERERS, 302),
+        method="post",
+        data=lambda w: {"url": "https://example.go.id/foto", "title": "Foto"},
+    ),
+    "lke_evidence_pick": Case(_question(1), _only(_UNIT_ANSWERERS, 200)),
+    "lke_evidence_remove": Case(_attached_evidence, _only(_UNIT_ANSWERERS, 302), method="post"),
+}
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -394,6 +471,7 @@ MATRIX: dict[str, Case] = {
     "unit_person_unlock": Case(_person, for_unit_admins(302), method="post"),
     **PLAN_MATRIX,
     **LKE_MATRIX,
+    **WORKSHEET_MATRIX,
 }
 
 # URLs whose object parameters are numbered within the programme (Pokja 1..6, question
@@ -409,6 +487,13 @@ PROGRAMME_LOCAL_IDS = {
     "plan_item_create",
     "pokja_plan_drafts",
     "plan_draft_accept",  # and a question number
+    "lke_section",  # section codes
+    "lke_section_status",
+    "lke_answer_unit",  # question numbers
+    "lke_answer_tpi",
+    "lke_evidence_link",
+    "lke_evidence_pick",
+    "lke_evidence_upload",
 }
 
 # Reachable without signing in, answering 200 to everyone.

@@ -8,6 +8,15 @@ document.addEventListener("htmx:responseError", function (event) {
   }
 });
 
+// A sign-in that expired meanwhile: show the sign-in page itself, not inside a fragment.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const url = event.detail.xhr.responseURL || "";
+  if (url.indexOf("/accounts/login/") !== -1) {
+    event.detail.shouldSwap = false;
+    window.location.assign(url);
+  }
+});
+
 // A file input marked data-autosubmit sends its form as soon as a file is chosen (a photo
 // taken with the phone's camera uploads without another tap); the submit button stays as
 // the fallback without JavaScript.

@@ -112,9 +112,9 @@ def test_clearing_an_answer_and_saving_unchanged_values(world):
 @pytest.mark.parametrize(
     ("number", "value", "message"),
     [
-        (2, "Z", "question 2 (ABC): 'Z' is not an option; allowed: one of A, B, C"),
-        (88, "-1", "question 88 (Jumlah): '-1' is negative; allowed: a whole number, 0 or more"),
-        (88, "1.5", "question 88 (Jumlah): '1.5' is not a whole number"),
+        (2, "Z", "Question 2: “Z” is not allowed; allowed: one of A, B, C."),
+        (88, "-1", "Question 88: “-1” is not allowed; allowed: a whole number, 0 or more."),
+        (88, "1.5", "Question 88: “1.5” is not allowed; allowed: a whole number, 0 or more."),
         (300, "A", "Question 300 does not exist in this worksheet."),
     ],
 )
@@ -394,6 +394,10 @@ def test_a_programme_on_a_second_framework_gets_its_own_worksheet(world):
     assert assessment.answers.count() == 16
     assert list(assessment.sections.values_list("code", flat=True)) == ["X", "Y", "hasil"]
     # q15 is an index on 1..4 that no survey feeds: the coordinator enters it.
+    with pytest.raises(
+        ValidationError, match=r"Question 15: “5” is not allowed; allowed: a number from 1 to 4\."
+    ):
+        answer_set_unit(actor=None, programme=programme, number=15, value="5")
     answer_set_unit(actor=None, programme=programme, number=15, value="3,25")
     answer_set_unit(actor=None, programme=programme, number=1, value="Ya")
     answer_set_unit(actor=None, programme=programme, number=7, value=4)
@@ -408,3 +412,35 @@ def test_a_programme_on_a_second_framework_gets_its_own_worksheet(world):
         answer_set_unit(actor=None, programme=programme, number=17, value="A")
     # the lke-2021 worksheet is untouched by the mini one
     assert assessment_for(world.programme).answers.count() == 127
+
+
+@pytest.mark.postgres
+def test_concurrent_first_visits_create_one_worksheet(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_programme
+
+    programme = make_programme()
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def visit():
+        try:
+            barrier.wait()
+            results.append(assessment_for(programme).pk)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert Assessment.objects.count() == 1
+    assert Answer.objects.count() == 127

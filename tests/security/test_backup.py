@@ -92,28 +92,10 @@ def _snapshot(database: str, tmp_path) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _answer_some_questions(programme) -> None:
-    """The demo has no answers yet: give the worksheet some, from the unit and the TPI."""
-    from evaluations.services import answer_set_tpi, answer_set_unit
-
-    spec = programme.framework.spec
-    choice = [q for q in spec.questions if q.option_keys][:40]
-    for i, question in enumerate(choice):
-        keys = question.option_keys
-        answer_set_unit(
-            actor=None, programme=programme, number=question.number, value=keys[i % len(keys)]
-        )
-    for question in choice[::5]:
-        answer_set_tpi(
-            actor=None, programme=programme, number=question.number, value=question.option_keys[-1]
-        )
-
-
 def test_a_dump_of_the_demo_restores_with_the_same_data_trail_and_scores(tmp_path):
     from dashboards.demo import seed_demo
 
-    demo = seed_demo(units=2)
-    _answer_some_questions(demo.programme)
+    demo = seed_demo(units=2)  # with its worksheet: unit answers, TPI review under way
     source = connection.settings_dict["NAME"]
     restored = f"{source}_restored"
     dump = tmp_path / "zi.dump"
@@ -137,6 +119,7 @@ def test_a_dump_of_the_demo_restores_with_the_same_data_trail_and_scores(tmp_pat
     assert "Audit trail intact" in verified.stdout
     assert before["tables"]["pokja.Programme"][0] == 3
     assert before["tables"]["evaluations.Answer"][0] > 100
+    assert before["tables"]["evaluations.AnswerEvidence"][0] > 0
     mismatched = {
         label: (counts, after["tables"].get(label))
         for label, counts in before["tables"].items()

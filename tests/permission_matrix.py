@@ -96,6 +96,32 @@ def _role_of_anggota1(world: World) -> dict:
     return {**programme_kwargs(world), "role_id": role.pk}
 
 
+def _survey(world: World) -> dict:
+    from tests.surveys.factories import make_survey
+
+    survey = make_survey(world.programme)
+    return {**programme_kwargs(world), "survey_id": survey.pk}
+
+
+def _public_survey(world: World) -> dict:
+    from tests.surveys.factories import make_survey
+
+    return {"token": make_survey(world.programme).public_token}
+
+
+# Survey settings, codes, posters and imports: the coordinator and the unit's administrators.
+SURVEY_MANAGERS = read_by_viewers(
+    **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
+)
+# Exports of survey data: whoever may export the programme's data.
+SURVEY_EXPORTERS = read_by_viewers(
+    **{r: 403 for r in VIEWERS if r not in ("koordinator", "pimpinan", "unit_admin", "site_admin")}
+)
+# Respondents' pages: everyone, signed in or not. The survey's link answers with a redirect
+# to the address of a new filled-in form (tests/surveys/test_submission.py follows it).
+RESPONDENTS = statuses(200, anonymous=200)
+RESPONDENTS_LINK = statuses(302)
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -121,6 +147,21 @@ MATRIX: dict[str, Case] = {
     ),
     "pokja_detail": Case(lambda w: {**programme_kwargs(w), "number": 1}, read_by_viewers()),
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),
+    "survey_list": Case(programme_kwargs, read_by_viewers()),
+    "survey_create": Case(programme_kwargs, SURVEY_MANAGERS),
+    "official_figure": Case(lambda w: {**programme_kwargs(w), "question": 125}, SURVEY_MANAGERS),
+    "survey_detail": Case(_survey, read_by_viewers()),
+    "survey_edit": Case(_survey, SURVEY_MANAGERS),
+    "survey_preview": Case(_survey, SURVEY_MANAGERS),
+    "survey_codes": Case(_survey, SURVEY_MANAGERS),
+    "survey_poster": Case(_survey, SURVEY_MANAGERS),
+    "survey_qr": Case(_survey, SURVEY_MANAGERS),
+    "survey_import": Case(_survey, SURVEY_MANAGERS),
+    "survey_import_template": Case(_survey, SURVEY_MANAGERS),
+    "survey_export_responses": Case(lambda w: {**_survey(w), "fmt": "csv"}, SURVEY_EXPORTERS),
+    "survey_export_results": Case(lambda w: {**_survey(w), "fmt": "xlsx"}, SURVEY_EXPORTERS),
+    "survey_public": Case(_public_survey, RESPONDENTS_LINK),
+    "survey_thanks": Case(_public_survey, RESPONDENTS),
 }
 
 # Reachable without signing in, answering 200 to everyone.

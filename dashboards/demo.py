@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from evaluations.loader import load_bundled_framework
 from pokja import demo as pokja_demo
 from pokja.models import Programme
+from surveys import demo as surveys_demo
 
 
 @dataclass
@@ -18,5 +19,6 @@ class DemoResult:
 def seed_demo(*, units: int = 0) -> DemoResult:
     framework = load_bundled_framework("lke-2021")
     programme = pokja_demo.seed_organisation(framework)
+    surveys_demo.seed_surveys(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     return DemoResult(programme=programme, extra_programmes=extra)

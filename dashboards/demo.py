@@ -20,5 +20,7 @@ def seed_demo(*, units: int = 0) -> DemoResult:
     framework = load_bundled_framework("lke-2021")
     programme = pokja_demo.seed_organisation(framework)
     surveys_demo.seed_surveys(programme)
+    pokja_demo.seed_action_plans(programme)
+    pokja_demo.seed_registers(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     return DemoResult(programme=programme, extra_programmes=extra)

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from pokja.access import manageable_unit_ids, visible_programmes
-from pokja.models import ProgrammeRole, UnitRole
+from dashboards import services
+from dashboards.selectors import plan_drafts
+from pokja.access import get_programme_for_user, manageable_unit_ids, visible_programmes
+from pokja.models import Pokja, ProgrammeRole, UnitRole
+from pokja.selectors import change_agents_pokja
 
 
 @login_required
@@ -61,3 +67,74 @@ def healthz(request):
     except Exception:  # any database failure makes the instance unhealthy
         return JsonResponse({"status": "database unavailable"}, status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --------------------------------------------------------------------------- LKE and plans
+
+
+@login_required
+@require_POST
+def change_agents_to_lke(request, unit_code: str, year: int):
+    """Set the unit's answers to LKE questions 88-91 from the change-agent register."""
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    keeper = change_agents_pokja(programme)
+    if keeper is None or not access.can_edit_pokja(keeper.pk):
+        raise PermissionDenied
+    try:
+        answers = services.change_agents_to_lke(actor=request.user, programme=programme)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("LKE answers set from the register: %(answers)s.")
+            % {"answers": ", ".join(f"q{n} = {v}" for n, v in answers.items())},
+        )
+    return redirect("change_agents", **programme.url_kwargs())
+
+
+def _get_pokja_for_user(request, unit_code: str, year: int, number: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    pokja = get_object_or_404(Pokja, programme=programme, number=number)
+    pokja.programme = programme
+    return programme, access, pokja
+
+
+@login_required
+def pokja_plan_drafts(request, unit_code: str, year: int, number: int):
+    """Activities the current LKE answers suggest for this Pokja, most points at stake first."""
+    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    return render(
+        request,
+        "dashboards/plan_drafts.html",
+        {
+            "programme": programme,
+            "access": access,
+            "pokja": pokja,
+            "drafts": plan_drafts(programme, pokja),
+            "can_accept": access.is_chair_of(pokja.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_draft_accept(request, unit_code: str, year: int, number: int, question: int):
+    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    if not access.is_chair_of(pokja.pk):
+        raise PermissionDenied
+    try:
+        item = services.plan_draft_accept(
+            actor=request.user, access=access, programme=programme, pokja=pokja, number=question
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pokja_plan_drafts", **programme.url_kwargs(), number=pokja.number)
+    messages.success(
+        request,
+        _("%(code)s added to the plan; complete its owners, output and dates.")
+        % {"code": item.code},
+    )
+    return redirect(
+        "plan_item_edit", **programme.url_kwargs(), number=pokja.number, item_id=item.pk
+    )

@@ -1,7 +1,9 @@
 """Loading framework data files into the database, idempotently.
 
-Loading a file whose content is already stored changes nothing; a changed file becomes a new
-version of the framework, and programmes keep the version they were created with.
+Loading a file whose content is already stored changes nothing (if the content is that of an
+older version, that version is the one returned); a changed file becomes a new version of the
+framework. Stored versions are never changed or removed: programmes and their assessments keep
+the version they were created with.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from evaluations.framework_spec import (
     BUILTIN_DIR,
@@ -58,24 +60,32 @@ def resolve_framework_argument(value: str) -> Path:
 
 
 def load_framework_data(data: dict) -> LoadResult:
+    """Validate a framework dict and store it unless its content is stored already."""
     spec = parse_framework(data)  # validates; raises FrameworkError naming the node
-    with transaction.atomic():
-        # Serialise concurrent loaders of the same slug so versions stay consecutive.
-        existing = list(
-            Framework.objects.select_for_update().filter(slug=spec.slug).order_by("-version")
-        )
-        for framework in existing:
-            if framework.content_hash == spec.content_hash:
-                return LoadResult(framework, created=False)
-        framework = Framework.objects.create(
-            slug=spec.slug,
-            version=(existing[0].version + 1) if existing else 1,
-            title=spec.title,
-            label=spec.version,
-            content_hash=spec.content_hash,
-            definition=data,
-        )
-        _store_rows(framework, spec)
+    try:
+        with transaction.atomic():
+            # Serialise concurrent loaders of the same slug so versions stay consecutive.
+            existing = list(
+                Framework.objects.select_for_update().filter(slug=spec.slug).order_by("-version")
+            )
+            for framework in existing:
+                if framework.content_hash == spec.content_hash:
+                    return LoadResult(framework, created=False)
+            framework = Framework.objects.create(
+                slug=spec.slug,
+                version=(existing[0].version + 1) if existing else 1,
+                title=spec.title,
+                label=spec.version,
+                content_hash=spec.content_hash,
+                definition=data,
+            )
+            _store_rows(framework, spec)
+    except IntegrityError:
+        # A concurrent loader stored the first version of this slug meanwhile.
+        stored = Framework.objects.filter(slug=spec.slug, content_hash=spec.content_hash).first()
+        if stored is None:
+            raise
+        return LoadResult(stored, created=False)
     return LoadResult(framework, created=True)
 
 
@@ -125,7 +135,12 @@ def _store_rows(framework: Framework, spec: FrameworkSpec) -> None:
 
 
 def load_framework_path(path: Path) -> LoadResult:
-    return load_framework_data(read_framework_file(path))
+    """Load one data file; a FrameworkError names the file and the node."""
+    data = read_framework_file(path)
+    try:
+        return load_framework_data(data)
+    except FrameworkError as exc:
+        raise FrameworkError(f"{path.name}: {exc}") from None
 
 
 def load_bundled_framework(slug: str) -> Framework:

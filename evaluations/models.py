@@ -7,6 +7,7 @@ answers and action plans can point at them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,3 +135,177 @@ class FrameworkQuestion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text[:80]}"
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+class Status(models.TextChoices):
+    """Where a worksheet section (and, as the lowest of its sections, the assessment) stands."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed by TPI")
+    FINAL = "final", _("Final")
+
+
+STATUS_ORDER = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.FINAL)
+
+
+class Assessment(models.Model):
+    """A programme's LKE worksheet, scored with the framework version it was created with.
+
+    Scores are never stored: they are computed from the answers whenever they are shown.
+    """
+
+    Status = Status
+
+    programme = models.OneToOneField(
+        "pokja.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="lke_assessment",
+    )
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("LKE framework"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    # The lowest status of the sections (kept in step by evaluations.services).
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LKE assessment")
+        verbose_name_plural = _("LKE assessments")
+
+    def __str__(self):
+        return f"LKE {self.programme}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == Status.FINAL
+
+
+class AssessmentSection(models.Model):
+    """One area of the worksheet (answered by its Pokja), or the HASIL section (the
+    coordinator's), moving draft -> submitted -> reviewed -> final on its own."""
+
+    Status = Status
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sections")
+    # The area code (MP, TL, ...) or, for questions outside every area, their component's code.
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    pokja_number = models.PositiveSmallIntegerField(_("Pokja"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="one_section_per_code")
+        ]
+        verbose_name = _("worksheet section")
+        verbose_name_plural = _("worksheet sections")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_area(self) -> bool:
+        return self.pokja_number is not None
+
+    @property
+    def unit_locked(self) -> bool:
+        """The unit's answers, notes and evidence are frozen once the section is submitted."""
+        return self.status != Status.DRAFT
+
+    @property
+    def tpi_locked(self) -> bool:
+        """The TPI's answers and notes are frozen once the TPI has marked it reviewed."""
+        return self.status in (Status.REVIEWED, Status.FINAL)
+
+
+class Answer(models.Model):
+    """One question of one assessment: the unit's answer and the TPI's, each with who/when.
+
+    Values are stored as the normalised text of the answer (an option key, a whole number, a
+    decimal index) and read back through the framework (evaluations.selectors).
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(FrameworkQuestion, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("number"))
+    section_code = models.CharField(max_length=30)
+    order = models.PositiveIntegerField()
+    unit_value = models.CharField(_("unit answer"), max_length=40, blank=True)
+    unit_note = models.TextField(_("unit note"), blank=True)
+    unit_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_at = models.DateTimeField(null=True, blank=True)
+    tpi_value = models.CharField(_("TPI answer"), max_length=40, blank=True)
+    tpi_note = models.TextField(_("TPI note"), blank=True)
+    tpi_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tpi_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.ManyToManyField(
+        "pokja.Evidence",
+        verbose_name=_("evidence"),
+        through="AnswerEvidence",
+        related_name="lke_answers",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="one_answer_per_question")
+        ]
+        indexes = [models.Index(fields=["assessment", "section_code"])]
+        verbose_name = _("LKE answer")
+        verbose_name_plural = _("LKE answers")
+
+    def __str__(self):
+        return f"{self.assessment} q{self.number}"
+
+
+class AnswerEvidence(models.Model):
+    """A piece of the programme's evidence supporting one answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(
+        "pokja.Evidence", on_delete=models.CASCADE, related_name="lke_answer_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "evidence"], name="evidence_once_per_answer")
+        ]
+
+    def __str__(self):
+        return f"{self.answer}: {self.evidence}"

@@ -52,6 +52,7 @@ __all__ = [
     "PartResult",
     "PredicateResult",
     "QuestionGain",
+    "RatioValue",
     "Shortfall",
     "SubAreaResult",
     "contract_dict",
@@ -59,6 +60,7 @@ __all__ = [
     "effective_answers",
     "normalize_answer",
     "question_gains",
+    "ratio_values",
     "score",
 ]
 
@@ -993,6 +995,60 @@ def question_gains(spec: FrameworkSpec, answers: Mapping[int, AnswerInput]) -> l
 
 def _as_decimal(value: Fraction) -> Decimal:
     return _EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+# --------------------------------------------------------------------------- ratio items
+
+
+@dataclass(frozen=True, slots=True)
+class RatioValue:
+    """The current value of one percentage item built from counts (e.g. q89 / q88)."""
+
+    sub_area: str
+    label: str
+    questions: tuple[int, ...]  # every count the item reads
+    numerator: int | None  # None while a count is unanswered
+    denominator: int | None
+    value: Decimal | None  # 0..1 after clamping and the zero-denominator rule; None: unanswered
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The value as a percentage (exact; display() it)."""
+        return None if self.value is None else self.value * _HUNDRED
+
+    @property
+    def zero_denominator(self) -> bool:
+        return self.denominator == 0
+
+
+def ratio_values(spec: FrameworkSpec, answers: Mapping[int, AnswerInput]) -> dict[int, RatioValue]:
+    """For every count question a percentage item reads, that item's current value.
+
+    A count read by more than one item maps to the first of them in sheet order; information-
+    only counts map to nothing. Answers must be normalised, as for ``score``.
+    """
+    result: dict[int, RatioValue] = {}
+    for s in spec.sub_areas:
+        for item in s.items:
+            if not isinstance(item, RatioItem):
+                continue
+            exact = _item_value(spec, item, answers)
+            numerator = denominator = None
+            if exact is not None:
+                counts = {n: answers[n].value for n in item.questions}
+                numerator = sum(t.sign * counts[t.question] for t in item.numerator)  # type: ignore[misc]
+                denominator = sum(counts[n] for n in item.denominator)  # type: ignore[misc]
+            ratio = RatioValue(
+                sub_area=s.code,
+                label=item.label,
+                questions=item.questions,
+                numerator=numerator,
+                denominator=denominator,
+                value=None if exact is None else _as_decimal(exact),
+            )
+            for number in item.questions:
+                result.setdefault(number, ratio)
+    return result
 
 
 # --------------------------------------------------------------------------- contract

@@ -5,8 +5,18 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Framework
-from pokja.models import Pokja, Programme, ProgrammeRole, Unit, User
+from pokja.models import (
+    ActionPlanItem,
+    AuditFinding,
+    ChangeAgent,
+    ChangeAgentChange,
+    Evidence,
+    Pokja,
+    Programme,
+    ProgrammeRole,
+    Unit,
+    User,
+)
 
 
 class DateInput(forms.DateInput):
@@ -16,7 +26,11 @@ class DateInput(forms.DateInput):
 class ProgrammeCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Evaluation year"), min_value=2014, max_value=2100)
-    framework = forms.ModelChoiceField(label=_("LKE framework"), queryset=Framework.objects.all())
+    # The framework model is referenced through the Programme field, never imported upward.
+    framework = forms.ModelChoiceField(
+        label=_("LKE framework"),
+        queryset=Programme._meta.get_field("framework").related_model.objects.all(),
+    )
     target = forms.ChoiceField(label=_("Target predicate"), choices=Programme.Target.choices)
     holds_wbk = forms.BooleanField(label=_("The unit already holds WBK"), required=False)
     pencanangan_date = forms.DateField(
@@ -108,3 +122,253 @@ class RoleAddForm(forms.Form):
                 except ValidationError as exc:
                     self.add_error("password", exc)
         return cleaned
+
+
+# --------------------------------------------------------------------------- action plans
+
+PlanStatus = ActionPlanItem.Status
+
+
+class SubAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} · {obj.name}"
+
+
+class QuestionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        text = obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+        return f"{obj.number}. {text}"
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PlanItemForm(forms.Form):
+    """An item's description; its status and progress change through the quick update."""
+
+    title = forms.CharField(label=_("Activity"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    sub_area = SubAreaChoiceField(label=_("LKE sub-area"), queryset=None)
+    questions = QuestionChoiceField(
+        label=_("LKE questions it serves"),
+        queryset=None,
+        required=False,
+        help_text=_("Questions of the chosen sub-area; hold Ctrl (or tap) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    expected_output = forms.CharField(
+        label=_("Expected output"),
+        required=False,
+        help_text=_("What the activity produces (tepat sasaran)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    success_indicator = forms.CharField(
+        label=_("Success indicator"),
+        required=False,
+        help_text=_("How you will know it worked (tepat guna)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owners = MemberChoiceField(
+        label=_("Owners"),
+        queryset=None,
+        required=False,
+        help_text=_("Members of this Pokja responsible for the activity."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+
+    def __init__(self, *args, pokja: Pokja, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        framework = pokja.programme.framework
+        self.fields["sub_area"].queryset = framework.sub_areas.filter(
+            area__code=pokja.area_code
+        ).order_by("order")
+        self.fields["questions"].queryset = framework.questions.filter(
+            sub_area__area__code=pokja.area_code
+        ).order_by("order")
+        self.fields["owners"].queryset = members
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start_date"), cleaned.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("The due date cannot be before the start date."))
+        return cleaned
+
+
+class PlanQuickUpdateForm(forms.Form):
+    """Status and progress in one go, from the list or the item page (htmx on phones)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices, required=False)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when returning an item: say what is missing."),
+    )
+
+
+class EvidenceFileForm(forms.Form):
+    file = forms.FileField(label=_("File or photo"))
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+
+
+class EvidenceLinkForm(forms.Form):
+    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+
+class EvidencePickForm(forms.Form):
+    evidence = forms.ModelChoiceField(
+        label=_("Existing evidence"), queryset=Evidence.objects.none()
+    )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["evidence"].queryset = choices
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class MonitoringForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
+    percent = forms.IntegerField(
+        label=_("Realisation (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    note = forms.CharField(
+        label=_("What was done this month"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, year: int, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = 12 if year < today.year else (today.month if year == today.year else 0)
+        self.fields["month"].choices = [(m, label) for m, label in MONTHS if m <= last]
+
+
+class PlanFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *PlanStatus.choices]
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=_("Anyone")
+    )
+    late = forms.ChoiceField(
+        label=_("Late"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Late only")), ("0", _("Not late"))],
+    )
+    sub_area = SubAreaChoiceField(
+        label=_("LKE sub-area"), required=False, queryset=None, empty_label=_("All")
+    )
+
+    def __init__(self, *args, members, sub_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+        self.fields["owner"].label_from_instance = lambda u: u.display_name
+        self.fields["sub_area"].queryset = sub_areas
+
+    def filters(self) -> dict:
+        """Selector arguments; anything invalid is ignored (and shown as an error)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        late = data.get("late")
+        return {
+            "status": data.get("status") or None,
+            "owner_id": data["owner"].pk if data.get("owner") else None,
+            "late": {"1": True, "0": False}.get(late or ""),
+            "sub_area_id": data["sub_area"].pk if data.get("sub_area") else None,
+        }
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled template (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet,text/csv"
+            }
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- registers
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = AuditFinding
+        fields = [
+            "source",
+            "auditor",
+            "report_number",
+            "report_date",
+            "title",
+            "description",
+            "recommendation",
+            "amount",
+            "follow_up_status",
+            "follow_up",
+            "follow_up_due",
+            "settled_on",
+        ]
+        widgets = {
+            "report_date": DateInput,
+            "follow_up_due": DateInput,
+            "settled_on": DateInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ChangeAgentForm(forms.ModelForm):
+    class Meta:
+        model = ChangeAgent
+        fields = ["name", "position", "decree_number", "appointed_on"]
+        widgets = {"appointed_on": DateInput}
+
+
+class ChangeAgentChangeForm(forms.ModelForm):
+    class Meta:
+        model = ChangeAgentChange
+        fields = ["title", "description", "made_on", "integrated", "integration_note"]
+        widgets = {"made_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}

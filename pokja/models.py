@@ -1,12 +1,21 @@
-"""The organisation: units, their yearly ZI programmes, the six Pokja, people and roles."""
+"""The organisation: units, yearly ZI programmes, the six Pokja, people, roles, action plans
+and the registers the Pokja keep (audit findings, change agents)."""
 
 from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The Pokja that keeps each register, by LKE area code (stable codes of the framework data).
+FINDINGS_AREA_CODE = "PW"  # Penguatan Pengawasan keeps the TLHP register
+CHANGE_AGENTS_AREA_CODE = "MP"  # Manajemen Perubahan keeps the change-agent register
 
 
 class User(AbstractUser):
@@ -163,6 +172,16 @@ class Pokja(models.Model):
     def __str__(self):
         return f"Pokja {self.number} {self.name}"
 
+    @property
+    def keeps_findings(self) -> bool:
+        """This Pokja keeps the audit-findings register (TLHP)."""
+        return self.area_code == FINDINGS_AREA_CODE
+
+    @property
+    def keeps_change_agents(self) -> bool:
+        """This Pokja keeps the change-agent register."""
+        return self.area_code == CHANGE_AGENTS_AREA_CODE
+
 
 class ProgrammeRole(models.Model):
     """What a person does in one programme."""
@@ -306,3 +325,327 @@ class Evidence(models.Model):
     @property
     def is_file(self) -> bool:
         return self.kind == self.Kind.FILE
+
+
+# --------------------------------------------------------------------------- action plans
+
+# The programme's calendar: lateness and "this month" are judged on the unit's local date.
+PROGRAMME_TIME_ZONE = ZoneInfo("Asia/Jakarta")
+
+
+def programme_today() -> datetime.date:
+    """Today's date in Asia/Jakarta, whatever the server's clock zone."""
+    return timezone.localdate(timezone=PROGRAMME_TIME_ZONE)
+
+
+class ActionPlanItemQuerySet(models.QuerySet):
+    def late(self, today: datetime.date | None = None):
+        """Items still open whose due date has passed (lateness is never stored)."""
+        return self.filter(ActionPlanItem.late_q(today))
+
+    def not_late(self, today: datetime.date | None = None):
+        return self.exclude(ActionPlanItem.late_q(today))
+
+    def with_lateness(self, today: datetime.date | None = None):
+        """Annotate `late` (bool) computed by the database, for filtering and ordering."""
+        return self.annotate(
+            late=models.Case(
+                models.When(ActionPlanItem.late_q(today), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class ActionPlanItem(models.Model):
+    """One activity of a Pokja's action plan (rencana aksi), serving an LKE sub-area."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "belum_mulai", _("Not started")
+        IN_PROGRESS = "berjalan", _("In progress")
+        DONE = "selesai", _("Done")
+        VERIFIED = "diverifikasi", _("Verified")
+        RETURNED = "dikembalikan", _("Returned")
+
+    # Statuses in which the work is still the Pokja's to do: only these can be late.
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="plan_items"
+    )
+    pokja = models.ForeignKey(
+        Pokja, verbose_name=_("Pokja"), on_delete=models.CASCADE, related_name="plan_items"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("activity"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sub_area = models.ForeignKey(
+        "evaluations.FrameworkSubArea",
+        verbose_name=_("LKE sub-area"),
+        on_delete=models.PROTECT,
+        related_name="plan_items",
+    )
+    questions = models.ManyToManyField(
+        "evaluations.FrameworkQuestion",
+        verbose_name=_("LKE questions"),
+        blank=True,
+        related_name="plan_items",
+    )
+    expected_output = models.TextField(
+        _("expected output"), blank=True, help_text=_("What the activity produces (tepat sasaran).")
+    )
+    success_indicator = models.TextField(
+        _("success indicator"),
+        blank=True,
+        help_text=_("How you will know it worked (tepat guna)."),
+    )
+    owners = models.ManyToManyField(
+        User, verbose_name=_("owners"), blank=True, related_name="owned_plan_items"
+    )
+    start_date = models.DateField(_("start date"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    evidence = models.ManyToManyField(
+        "pokja.Evidence", verbose_name=_("evidence"), blank=True, related_name="plan_items"
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionPlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pokja__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pokja", "number"], name="plan_item_number_per_pokja"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("start_date")),
+                name="plan_item_due_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="plan_item_progress_max"),
+        ]
+        indexes = [models.Index(fields=["programme", "status", "due_date"])]
+        verbose_name = _("action plan item")
+        verbose_name_plural = _("action plan items")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        """How people refer to an item: RA <Pokja>.<number>, e.g. RA 5.3."""
+        return f"RA {self.pokja.number}.{self.number}" if self.pokja_id else f"RA ?.{self.number}"
+
+    @staticmethod
+    def late_q(today: datetime.date | None = None) -> Q:
+        """The lateness rule as a query: open and due before today (Asia/Jakarta).
+
+        An item is due at the end of its due date, so it becomes late at midnight WIB.
+        """
+        return Q(status__in=ActionPlanItem.OPEN_STATUSES, due_date__lt=today or programme_today())
+
+    def is_late_on(self, today: datetime.date) -> bool:
+        return self.status in self.OPEN_STATUSES and self.due_date < today
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_late_on(programme_today())
+
+    def days_late_on(self, today: datetime.date) -> int:
+        return (today - self.due_date).days if self.is_late_on(today) else 0
+
+    @property
+    def days_late(self) -> int:
+        return self.days_late_on(programme_today())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ActionPlanComment(models.Model):
+    """A remark on a plan item from a Pokja member or the coordinator."""
+
+    item = models.ForeignKey(
+        ActionPlanItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        User, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.item.code}: {self.text[:60]}"
+
+
+class ActionPlanMonitoring(models.Model):
+    """What was realised on one item in one month of the programme year (monitoring bulanan)."""
+
+    item = models.ForeignKey(
+        ActionPlanItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="monitoring"
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("realisation (%)"), validators=[MaxValueValidator(100)]
+    )
+    note = models.TextField(_("realisation"), blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["item", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "month"], name="one_monitoring_per_item_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="monitoring_month_1_12"
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="monitoring_percent_max"),
+        ]
+        verbose_name = _("monthly monitoring")
+        verbose_name_plural = _("monthly monitoring")
+
+    def __str__(self):
+        return f"{self.item.code} {self.month:02d}: {self.percent}%"
+
+
+# --------------------------------------------------------------------------- registers
+
+
+class AuditFinding(models.Model):
+    """A finding of an APIP or BPK audit and its follow-up (tindak lanjut hasil pemeriksaan)."""
+
+    class Source(models.TextChoices):
+        APIP = "apip", _("APIP (internal government auditor, e.g. Itwasda, Irwasum)")
+        BPK = "bpk", _("BPK (Audit Board of Indonesia)")
+
+    class FollowUp(models.TextChoices):
+        # BPK's four follow-up categories.
+        NOT_STARTED = "belum", _("Not followed up yet")
+        IN_PROGRESS = "proses", _("Not yet as recommended (in progress)")
+        SETTLED = "sesuai", _("Settled as recommended")
+        CANNOT = "tidak_dapat", _("Cannot be followed up (valid reason)")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="findings"
+    )
+    source = models.CharField(_("source"), max_length=4, choices=Source.choices)
+    auditor = models.CharField(
+        _("auditor"), max_length=200, blank=True, help_text=_("e.g. Itwasda Polda Sumatera Utara")
+    )
+    report_number = models.CharField(_("report number (LHP)"), max_length=100, blank=True)
+    report_date = models.DateField(_("report date"))
+    title = models.CharField(_("finding"), max_length=300)
+    description = models.TextField(_("description of the finding"), blank=True)
+    recommendation = models.TextField(_("recommendation"))
+    amount = models.DecimalField(
+        _("amount (Rp)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Only for findings with a financial value."),
+    )
+    follow_up_status = models.CharField(
+        _("follow-up status"), max_length=12, choices=FollowUp.choices, default=FollowUp.NOT_STARTED
+    )
+    follow_up = models.TextField(_("follow-up taken"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    evidence = models.ManyToManyField(
+        "pokja.Evidence", verbose_name=_("evidence"), blank=True, related_name="findings"
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-report_date", "pk"]
+        verbose_name = _("audit finding")
+        verbose_name_plural = _("audit findings")
+
+    def __str__(self):
+        return self.title[:200]
+
+    @property
+    def is_settled(self) -> bool:
+        return self.follow_up_status == self.FollowUp.SETTLED
+
+
+class ChangeAgent(models.Model):
+    """A change agent (agen perubahan) appointed in the unit for the programme year."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="change_agents",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("rank and position"), max_length=200, blank=True)
+    decree_number = models.CharField(_("appointment decree (SK)"), max_length=100, blank=True)
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("change agent")
+        verbose_name_plural = _("change agents")
+
+    def __str__(self):
+        return self.name
+
+
+class ChangeAgentChange(models.Model):
+    """A change a change agent made, and whether it is part of the management system now."""
+
+    agent = models.ForeignKey(
+        ChangeAgent,
+        verbose_name=_("change agent"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    title = models.CharField(_("change"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    made_on = models.DateField(_("made on"))
+    integrated = models.BooleanField(
+        _("integrated into the management system"),
+        default=False,
+        help_text=_("Adopted in an SOP, decree or standing procedure of the unit."),
+    )
+    integration_note = models.CharField(
+        _("where it is integrated"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. SOP number or decree that adopted it"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_on", "pk"]
+        verbose_name = _("change made by a change agent")
+        verbose_name_plural = _("changes made by change agents")
+
+    def __str__(self):
+        return self.title

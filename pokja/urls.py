@@ -1,8 +1,14 @@
 from django.urls import path
 
-from pokja import views
+from pokja.views import organisation as views
+from pokja.views import plans, registers
 
 PROGRAMME = "programmes/<str:unit_code>/<int:year>/"
+POKJA = PROGRAMME + "pokja/<int:number>/"
+PLAN = POKJA + "plan/"
+ITEM = PLAN + "<int:item_id>/"
+FINDING = PROGRAMME + "tlhp/<int:finding_id>/"
+AGENT = PROGRAMME + "change-agents/<int:agent_id>/"
 
 urlpatterns = [
     path("programmes/new/", views.programme_create, name="programme_create"),
@@ -14,6 +20,55 @@ urlpatterns = [
         views.programme_role_remove,
         name="programme_role_remove",
     ),
-    path(PROGRAMME + "pokja/<int:number>/", views.pokja_detail, name="pokja_detail"),
+    path(POKJA, views.pokja_detail, name="pokja_detail"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    # Action plans
+    path(PROGRAMME + "plans/", plans.programme_plans, name="programme_plans"),
+    path(PLAN, plans.pokja_plan, name="pokja_plan"),
+    path(PLAN + "new/", plans.plan_item_create, name="plan_item_create"),
+    path(PLAN + "monitoring/", plans.pokja_plan_monitoring, name="pokja_plan_monitoring"),
+    path(PLAN + "import/", plans.pokja_plan_import, name="pokja_plan_import"),
+    path(PLAN + "template.<str:fmt>", plans.pokja_plan_template, name="pokja_plan_template"),
+    path(PLAN + "export.xlsx", plans.pokja_plan_export, name="pokja_plan_export"),
+    path(ITEM, plans.plan_item_detail, name="plan_item_detail"),
+    path(ITEM + "edit/", plans.plan_item_edit, name="plan_item_edit"),
+    path(ITEM + "delete/", plans.plan_item_delete, name="plan_item_delete"),
+    path(ITEM + "status/", plans.plan_item_status, name="plan_item_status"),
+    path(ITEM + "evidence/", plans.plan_item_evidence_add, name="plan_item_evidence_add"),
+    path(
+        ITEM + "evidence/<int:evidence_id>/remove/",
+        plans.plan_item_evidence_remove,
+        name="plan_item_evidence_remove",
+    ),
+    path(ITEM + "comments/", plans.plan_item_comment, name="plan_item_comment"),
+    path(ITEM + "monitoring/", plans.plan_item_monitoring, name="plan_item_monitoring"),
+    # Audit findings (TLHP)
+    path(PROGRAMME + "tlhp/", registers.findings, name="findings"),
+    path(PROGRAMME + "tlhp/new/", registers.finding_create, name="finding_create"),
+    path(FINDING, registers.finding_detail, name="finding_detail"),
+    path(FINDING + "evidence/", registers.finding_evidence_add, name="finding_evidence_add"),
+    path(
+        FINDING + "evidence/<int:evidence_id>/remove/",
+        registers.finding_evidence_remove,
+        name="finding_evidence_remove",
+    ),
+    path(FINDING + "delete/", registers.finding_delete, name="finding_delete"),
+    # Change agents
+    path(PROGRAMME + "change-agents/", registers.change_agents, name="change_agents"),
+    path(
+        PROGRAMME + "change-agents/new/", registers.change_agent_create, name="change_agent_create"
+    ),
+    path(AGENT + "edit/", registers.change_agent_edit, name="change_agent_edit"),
+    path(AGENT + "delete/", registers.change_agent_delete, name="change_agent_delete"),
+    path(AGENT + "changes/new/", registers.agent_change_create, name="agent_change_create"),
+    path(
+        AGENT + "changes/<int:change_id>/edit/",
+        registers.agent_change_edit,
+        name="agent_change_edit",
+    ),
+    path(
+        AGENT + "changes/<int:change_id>/delete/",
+        registers.agent_change_delete,
+        name="agent_change_delete",
+    ),
 ]

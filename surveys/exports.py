@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -118,7 +119,7 @@ def result_sheets(report: SurveyReport) -> dict[str, list[list[Any]]]:
     scale = list(report.spec.scale.values)
     items: list[list[Any]] = [
         [
-            _("Item"),
+            pgettext("survey question", "Item"),
             _("Element"),
             _("Question"),
             _("Answers"),
@@ -147,7 +148,7 @@ def result_sheets(report: SurveyReport) -> dict[str, list[list[Any]]]:
         profile.append([group.label, _("Not given"), group.unanswered, ""])
     return {
         _("Summary"): summary,
-        _("Items"): items,
+        pgettext("survey questions", "Items"): items,
         _("Services"): services,
         _("Respondents"): profile,
     }

@@ -158,3 +158,30 @@ def build_world() -> World:
 
 def decimal(value) -> Decimal:
     return Decimal(str(value))
+
+
+def make_plan_item(
+    programme: Programme,
+    pokja_number: int = 1,
+    *,
+    sub_area_code: str | None = None,
+    actor=None,
+    **kwargs,
+):
+    """An action-plan item of a Pokja, created through the service (audited)."""
+    import datetime
+
+    pokja = programme.pokjas.get(number=pokja_number)
+    framework = programme.framework
+    sub_area = (
+        framework.sub_areas.get(code=sub_area_code)
+        if sub_area_code
+        else framework.sub_areas.filter(area__code=pokja.area_code).order_by("order").first()
+    )
+    values = {
+        "title": "Sosialisasi pakta integritas",
+        "start_date": datetime.date(2026, 2, 1),
+        "due_date": datetime.date(2026, 12, 31),
+        **kwargs,
+    }
+    return services.action_plan_create(actor=actor, pokja=pokja, sub_area=sub_area, **values)

@@ -103,6 +103,13 @@ def _survey(world: World) -> dict:
     return {**programme_kwargs(world), "survey_id": survey.pk}
 
 
+def _official_figure(world: World) -> dict:
+    from surveys.loader import load_bundled_instruments
+
+    load_bundled_instruments()  # q125 is survey-fed once the SPAK instrument is loaded
+    return {**programme_kwargs(world), "question": 125}
+
+
 def _public_survey(world: World) -> dict:
     from tests.surveys.factories import make_survey
 
@@ -121,6 +128,171 @@ SURVEY_EXPORTERS = read_by_viewers(
 # to the address of a new filled-in form (tests/surveys/test_submission.py follows it).
 RESPONDENTS = statuses(200, anonymous=200)
 RESPONDENTS_LINK = statuses(302)
+# Who changes what in Pokja 1's action plan and the registers, beyond reading.
+POKJA1_EDITORS = ("koordinator", "ketua1", "anggota1", "site_admin")
+POKJA1_CHAIRS = ("koordinator", "ketua1", "site_admin")
+# The world has nobody in Pokja 5, which keeps the findings register.
+FINDINGS_KEEPERS = ("koordinator", "site_admin")
+
+
+def changed_by(editors: tuple[str, ...], status: int = 200) -> dict[str, int]:
+    """Viewers who are not `editors` get 403; editors get `status`."""
+    return read_by_viewers(
+        **{r: 403 for r in VIEWERS if r not in editors}, **dict.fromkeys(editors, status)
+    )
+
+
+def _pokja1(world: World) -> dict:
+    return {**programme_kwargs(world), "number": 1}
+
+
+def _plan_item(world: World) -> dict:
+    from tests.factories import make_plan_item
+
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    return {**_pokja1(world), "item_id": item.pk}
+
+
+def _plan_item_with_evidence(world: World) -> dict:
+    from pokja.models import ActionPlanItem
+    from pokja.services import evidence_add_link
+
+    kwargs = _plan_item(world)
+    evidence = evidence_add_link(
+        actor=world.ketua1,
+        programme=world.programme,
+        pokja=world.pokjas[1],
+        url="https://example.test/notulen",
+        title="Notulen",
+    )
+    ActionPlanItem.objects.get(pk=kwargs["item_id"]).evidence.add(evidence)
+    return {**kwargs, "evidence_id": evidence.pk}
+
+
+def _finding(world: World) -> dict:
+    import datetime
+
+    from pokja.services import finding_create
+
+    finding = finding_create(
+        actor=world.coordinator,
+        programme=world.programme,
+        source="apip",
+        report_date=datetime.date(2026, 3, 2),
+        title="Kas kecil tanpa bukti",
+        recommendation="Lengkapi bukti pertanggungjawaban",
+    )
+    return {**programme_kwargs(world), "finding_id": finding.pk}
+
+
+def _finding_with_evidence(world: World) -> dict:
+    from pokja.models import AuditFinding
+    from pokja.services import evidence_add_link
+
+    kwargs = _finding(world)
+    evidence = evidence_add_link(
+        actor=world.coordinator,
+        programme=world.programme,
+        pokja=None,
+        url="https://example.test/tl",
+        title="Bukti setor",
+    )
+    AuditFinding.objects.get(pk=kwargs["finding_id"]).evidence.add(evidence)
+    return {**kwargs, "evidence_id": evidence.pk}
+
+
+def _agent(world: World) -> dict:
+    from pokja.services import change_agent_create
+
+    agent = change_agent_create(
+        actor=world.ketua1, programme=world.programme, name="Bripka Siregar"
+    )
+    return {**programme_kwargs(world), "agent_id": agent.pk}
+
+
+def _agent_change(world: World) -> dict:
+    import datetime
+
+    from pokja.models import ChangeAgent
+    from pokja.services import change_agent_change_create
+
+    kwargs = _agent(world)
+    change = change_agent_change_create(
+        actor=world.ketua1,
+        agent=ChangeAgent.objects.get(pk=kwargs["agent_id"]),
+        title="Antrean SIM daring",
+        made_on=datetime.date(2026, 4, 1),
+    )
+    return {**kwargs, "change_id": change.pk}
+
+
+PLAN_MATRIX: dict[str, Case] = {
+    "programme_plans": Case(programme_kwargs, read_by_viewers()),
+    "pokja_plan": Case(_pokja1, read_by_viewers()),
+    "pokja_plan_monitoring": Case(_pokja1, read_by_viewers()),
+    "pokja_plan_template": Case(lambda w: {**_pokja1(w), "fmt": "xlsx"}, read_by_viewers()),
+    "pokja_plan_export": Case(_pokja1, read_by_viewers()),
+    "pokja_plan_import": Case(_pokja1, changed_by(POKJA1_EDITORS)),
+    "plan_item_create": Case(_pokja1, changed_by(POKJA1_EDITORS)),
+    "plan_item_detail": Case(_plan_item, read_by_viewers()),
+    "plan_item_edit": Case(_plan_item, changed_by(POKJA1_EDITORS)),
+    "plan_item_delete": Case(_plan_item, changed_by(POKJA1_CHAIRS, 302), method="post"),
+    "plan_item_status": Case(
+        _plan_item,
+        changed_by(POKJA1_EDITORS, 302),
+        method="post",
+        data=lambda w: {"status": "berjalan", "progress": "10", "note": "Mulai"},
+    ),
+    "plan_item_evidence_add": Case(
+        _plan_item,
+        changed_by(POKJA1_EDITORS, 302),
+        method="post",
+        data=lambda w: {"kind": "link", "url": "https://example.test/foto", "title": "Foto"},
+    ),
+    "plan_item_evidence_remove": Case(
+        _plan_item_with_evidence, changed_by(POKJA1_EDITORS, 302), method="post"
+    ),
+    "plan_item_comment": Case(
+        _plan_item,
+        changed_by(POKJA1_EDITORS, 302),
+        method="post",
+        data=lambda w: {"text": "Sudah dikerjakan"},
+    ),
+    "plan_item_monitoring": Case(
+        _plan_item,
+        changed_by(POKJA1_EDITORS, 302),
+        method="post",
+        data=lambda w: {"month": "1", "percent": "10", "note": "Rapat persiapan"},
+    ),
+    "findings": Case(programme_kwargs, read_by_viewers()),
+    "finding_create": Case(programme_kwargs, changed_by(FINDINGS_KEEPERS)),
+    "finding_detail": Case(_finding, read_by_viewers()),
+    "finding_evidence_add": Case(
+        _finding,
+        changed_by(FINDINGS_KEEPERS, 302),
+        method="post",
+        data=lambda w: {"kind": "link", "url": "https://example.test/stp", "title": "STS"},
+    ),
+    "finding_evidence_remove": Case(
+        _finding_with_evidence, changed_by(FINDINGS_KEEPERS, 302), method="post"
+    ),
+    "finding_delete": Case(_finding, changed_by(FINDINGS_KEEPERS, 302), method="post"),
+    "change_agents": Case(programme_kwargs, read_by_viewers()),
+    "change_agent_create": Case(programme_kwargs, changed_by(POKJA1_EDITORS)),
+    "change_agent_edit": Case(_agent, changed_by(POKJA1_EDITORS)),
+    "change_agent_delete": Case(_agent, changed_by(POKJA1_EDITORS, 302), method="post"),
+    "agent_change_create": Case(_agent, changed_by(POKJA1_EDITORS)),
+    "agent_change_edit": Case(_agent_change, changed_by(POKJA1_EDITORS)),
+    "agent_change_delete": Case(_agent_change, changed_by(POKJA1_EDITORS, 302), method="post"),
+}
+
+LKE_MATRIX: dict[str, Case] = {
+    "change_agents_to_lke": Case(programme_kwargs, changed_by(POKJA1_EDITORS, 302), method="post"),
+    "pokja_plan_drafts": Case(_pokja1, read_by_viewers()),
+    "plan_draft_accept": Case(
+        lambda w: {**_pokja1(w), "question": 92}, changed_by(POKJA1_CHAIRS, 302), method="post"
+    ),
+}
 
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
@@ -149,7 +321,7 @@ MATRIX: dict[str, Case] = {
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),
     "survey_list": Case(programme_kwargs, read_by_viewers()),
     "survey_create": Case(programme_kwargs, SURVEY_MANAGERS),
-    "official_figure": Case(lambda w: {**programme_kwargs(w), "question": 125}, SURVEY_MANAGERS),
+    "official_figure": Case(_official_figure, SURVEY_MANAGERS),
     "survey_detail": Case(_survey, read_by_viewers()),
     "survey_edit": Case(_survey, SURVEY_MANAGERS),
     "survey_preview": Case(_survey, SURVEY_MANAGERS),
@@ -162,6 +334,8 @@ MATRIX: dict[str, Case] = {
     "survey_export_results": Case(lambda w: {**_survey(w), "fmt": "xlsx"}, SURVEY_EXPORTERS),
     "survey_public": Case(_public_survey, RESPONDENTS_LINK),
     "survey_thanks": Case(_public_survey, RESPONDENTS),
+    **PLAN_MATRIX,
+    **LKE_MATRIX,
 }
 
 # Reachable without signing in, answering 200 to everyone.

@@ -15,6 +15,7 @@ from pokja import services
 from pokja.access import get_programme_for_user, manageable_unit_ids, programme_access
 from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm
 from pokja.models import Evidence, Pokja, ProgrammeRole, Unit
+from pokja.selectors import plan_status_counts
 
 
 def _pokja_with_roles():
@@ -63,6 +64,7 @@ def programme_detail(request, unit_code: str, year: int):
 def pokja_detail(request, unit_code: str, year: int, number: int):
     programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     evidence = pokja.evidence.select_related("uploaded_by")[:50]
+    plan_counts = plan_status_counts(programme).get(pokja.pk)
     return render(
         request,
         "pokja/pokja_detail.html",
@@ -72,6 +74,7 @@ def pokja_detail(request, unit_code: str, year: int, number: int):
             "pokja": pokja,
             "can_edit": access.can_edit_pokja(pokja.pk),
             "evidence_list": evidence,
+            "plan_counts": plan_counts,
         },
     )
 

@@ -1,0 +1,34 @@
+"""Places on pokja's pages where apps above pokja add their own actions.
+
+pokja never imports the apps built on it. An app that composes (the dashboards, say) registers
+a provider for a page in its AppConfig.ready(); the page asks for its actions when it renders.
+A provider takes the request, the programme, the person's access and the page's own objects,
+and returns None (nothing to offer this person) or a dict with at least "template": the partial
+to include, which receives the dict as ``action``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+Provider = Callable[..., dict | None]
+
+# Pages that offer actions: "change_agents" (the change-agent register; kwargs: keeper) and
+# "pokja_plan" (a Pokja's action plan; kwargs: pokja).
+_providers: dict[str, list[Provider]] = defaultdict(list)
+
+
+def register_page_action(page: str, provider: Provider) -> None:
+    if provider not in _providers[page]:
+        _providers[page].append(provider)
+
+
+def page_actions(page: str, request, programme, access, **objects) -> list[dict]:
+    """What the registered providers offer on `page` to this person, in registration order."""
+    actions = []
+    for provider in _providers.get(page, ()):
+        action = provider(request=request, programme=programme, access=access, **objects)
+        if action is not None:
+            actions.append(action)
+    return actions

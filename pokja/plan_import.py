@@ -1,0 +1,333 @@
+"""The action-plan import template and the row-by-row check of a filled one. No ORM here.
+
+The template's column names are fixed codes (Indonesian, as the units write them), whatever
+the interface language, so a file filled in by one person imports for every other.
+A file imports only if every row is right; otherwise every bad row is reported with its row
+number (as the spreadsheet program shows it), column, value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pokja.spreadsheets import Cell
+
+TITLE_MAX = 200
+DATE_HELP = gettext_lazy("a date as YYYY-MM-DD (e.g. 2026-03-31) or DD/MM/YYYY (31/03/2026)")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    required: bool
+    help: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("judul", True, gettext_lazy("Activity (up to 200 characters).")),
+    Column("uraian", False, gettext_lazy("Description of the activity.")),
+    Column(
+        "sub_area",
+        True,
+        gettext_lazy("Code of the LKE sub-area of this Pokja's area, e.g. MP.P.ii (see sheet 2)."),
+    ),
+    Column(
+        "pertanyaan",
+        False,
+        gettext_lazy("LKE question numbers of that sub-area, separated by commas, e.g. 3, 4."),
+    ),
+    Column("keluaran", False, gettext_lazy("Expected output (tepat sasaran).")),
+    Column("indikator_keberhasilan", False, gettext_lazy("Success indicator (tepat guna).")),
+    Column(
+        "penanggung_jawab",
+        False,
+        gettext_lazy("Usernames of the owners, Pokja members, separated by commas (see sheet 2)."),
+    ),
+    Column("tanggal_mulai", True, DATE_HELP),
+    Column("tanggal_selesai", True, gettext_lazy("Due date, not before the start date.")),
+    Column(
+        "status",
+        False,
+        gettext_lazy("Belum mulai, Berjalan or Selesai; empty means Belum mulai."),
+    ),
+    Column(
+        "progres",
+        False,
+        gettext_lazy("Progress, a whole number 0 to 100; empty means 0 (100 for Selesai)."),
+    ),
+)
+HEADER = tuple(c.key for c in COLUMNS)
+REQUIRED = tuple(c.key for c in COLUMNS if c.required)
+
+# Status codes of ActionPlanItem.Status that an import may set, by the words people write.
+NOT_STARTED, IN_PROGRESS, DONE = "belum_mulai", "berjalan", "selesai"
+STATUS_WORDS = {
+    "": NOT_STARTED,
+    "belum mulai": NOT_STARTED,
+    "belum_mulai": NOT_STARTED,
+    "not started": NOT_STARTED,
+    "berjalan": IN_PROGRESS,
+    "in progress": IN_PROGRESS,
+    "selesai": DONE,
+    "done": DONE,
+}
+_LIST_SPLIT = re.compile(r"[,;\n]+")
+
+
+@dataclass(frozen=True)
+class PlanImportContext:
+    """What the rows are checked against: one Pokja of one programme."""
+
+    sub_areas: Mapping[str, int]  # sub-area code, lower case -> id
+    sub_area_codes: Sequence[str]  # for messages, as written in the framework
+    questions: Mapping[int, Mapping[int, int]]  # sub-area id -> {question number -> id}
+    members: Mapping[str, int]  # username, lower case -> user id
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    row: int
+    title: str
+    description: str
+    sub_area_id: int
+    question_ids: tuple[int, ...]
+    expected_output: str
+    success_indicator: str
+    owner_ids: tuple[int, ...]
+    start_date: datetime.date
+    due_date: datetime.date
+    status: str
+    progress: int
+
+
+def check_rows(
+    table: Sequence[Sequence[Cell]], context: PlanImportContext
+) -> tuple[list[PlanRow], list[RowError]]:
+    """Every row of `table` (header first) as a PlanRow, or every problem found."""
+    if not table or not any(_text(c) for c in table[0]):
+        return [], [RowError(1, "", "", _("The file has no header row; use the template."))]
+    header = [_text(c).lower() for c in table[0]]
+    errors: list[RowError] = []
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name not in HEADER:
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    name,
+                    _("Unknown column. The columns are: %(columns)s.")
+                    % {"columns": ", ".join(HEADER)},
+                )
+            )
+        elif name in positions:
+            errors.append(RowError(1, name, name, _("This column appears twice.")))
+        else:
+            positions[name] = index
+    for key in REQUIRED:
+        if key not in positions:
+            errors.append(RowError(1, key, "", _("This required column is missing.")))
+    if errors:
+        return [], errors
+
+    rows: list[PlanRow] = []
+    for offset, cells in enumerate(table[1:], start=2):
+        values = {key: (cells[i] if i < len(cells) else None) for key, i in positions.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue  # blank lines between rows are harmless
+        row, row_errors = _check_row(offset, values, context)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    if not rows and not errors:
+        errors.append(RowError(2, "", "", _("The file has no plan rows below the header.")))
+    return rows, errors
+
+
+def _check_row(
+    number: int, values: Mapping[str, Cell], context: PlanImportContext
+) -> tuple[PlanRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def bad(column: str, value: Cell, message: str) -> None:
+        errors.append(RowError(number, column, _text(value), message))
+
+    title = _text(values.get("judul"))
+    if not title:
+        bad("judul", title, _("Required: the activity."))
+    elif len(title) > TITLE_MAX:
+        bad("judul", title[:60] + "…", _("At most %(n)d characters.") % {"n": TITLE_MAX})
+
+    sub_area_id = None
+    code = _text(values.get("sub_area"))
+    if not code:
+        bad("sub_area", code, _("Required: one of %(codes)s.") % {"codes": _codes(context)})
+    else:
+        sub_area_id = context.sub_areas.get(code.lower())
+        if sub_area_id is None:
+            bad(
+                "sub_area",
+                code,
+                _("Unknown sub-area for this Pokja. Allowed: %(codes)s.")
+                % {"codes": _codes(context)},
+            )
+
+    question_ids: list[int] = []
+    raw_questions = values.get("pertanyaan")
+    if _text(raw_questions) and sub_area_id is not None:
+        allowed = context.questions.get(sub_area_id, {})
+        for part in _split(raw_questions):
+            number_value = _whole_number(part)
+            if number_value is None or number_value not in allowed:
+                bad(
+                    "pertanyaan",
+                    part,
+                    _("Not a question of sub-area %(code)s. Allowed: %(numbers)s.")
+                    % {
+                        "code": code,
+                        "numbers": ", ".join(str(n) for n in sorted(allowed)) or "—",
+                    },
+                )
+            elif allowed[number_value] not in question_ids:
+                question_ids.append(allowed[number_value])
+
+    owner_ids: list[int] = []
+    for username in _split(values.get("penanggung_jawab")):
+        user_id = context.members.get(username.lower())
+        if user_id is None:
+            bad(
+                "penanggung_jawab",
+                username,
+                _("Not a member of this Pokja. Members: %(members)s.")
+                % {"members": ", ".join(sorted(context.members)) or "—"},
+            )
+        elif user_id not in owner_ids:
+            owner_ids.append(user_id)
+
+    start = _date(values.get("tanggal_mulai"))
+    if start is None:
+        bad("tanggal_mulai", values.get("tanggal_mulai"), _("Required: %(f)s.") % {"f": DATE_HELP})
+    due = _date(values.get("tanggal_selesai"))
+    if due is None:
+        bad(
+            "tanggal_selesai",
+            values.get("tanggal_selesai"),
+            _("Required: %(f)s.") % {"f": DATE_HELP},
+        )
+    elif start is not None and due < start:
+        bad(
+            "tanggal_selesai",
+            values.get("tanggal_selesai"),
+            _("The due date is before the start date (%(start)s).") % {"start": start.isoformat()},
+        )
+
+    status_text = _text(values.get("status"))
+    status = STATUS_WORDS.get(" ".join(status_text.lower().split()))
+    if status is None:
+        bad(
+            "status",
+            status_text,
+            _(
+                "Allowed: Belum mulai, Berjalan or Selesai (only the coordinator verifies or "
+                "returns items)."
+            ),
+        )
+
+    raw_progress = values.get("progres")
+    progress: int | None = 100 if status == DONE else 0
+    if _text(raw_progress):
+        progress = _whole_number(_text(raw_progress).rstrip("%").strip())
+        if progress is None or not 0 <= progress <= 100:
+            bad("progres", raw_progress, _("A whole number from 0 to 100."))
+            progress = None
+        elif status == DONE and progress != 100:
+            bad(
+                "progres", raw_progress, _("A Selesai item is at 100; leave it empty or write 100.")
+            )
+        elif status == NOT_STARTED and progress != 0:
+            bad(
+                "progres",
+                raw_progress,
+                _("A Belum mulai item is at 0; write Berjalan as its status if work has begun."),
+            )
+
+    if errors:
+        return None, errors
+    assert sub_area_id is not None and start is not None and due is not None
+    assert status is not None and progress is not None
+    return (
+        PlanRow(
+            row=number,
+            title=title,
+            description=_text(values.get("uraian")),
+            sub_area_id=sub_area_id,
+            question_ids=tuple(question_ids),
+            expected_output=_text(values.get("keluaran")),
+            success_indicator=_text(values.get("indikator_keberhasilan")),
+            owner_ids=tuple(owner_ids),
+            start_date=start,
+            due_date=due,
+            status=status,
+            progress=progress,
+        ),
+        [],
+    )
+
+
+def _codes(context: PlanImportContext) -> str:
+    return ", ".join(context.sub_area_codes)
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _split(value: Cell) -> list[str]:
+    return [part.strip() for part in _LIST_SPLIT.split(_text(value)) if part.strip()]
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    if re.fullmatch(r"\d{1,6}", text):
+        return int(text)
+    if re.fullmatch(r"\d{1,6}\.0+", text):
+        return int(text.split(".")[0])
+    return None
+
+
+def _date(value: Cell) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

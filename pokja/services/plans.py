@@ -1,0 +1,646 @@
+"""Action plans (rencana aksi): items, their status flow, monitoring, comments, evidence, imports.
+
+Status flow: belum mulai -> berjalan -> selesai, moved by the Pokja (and the coordinator);
+selesai -> diverifikasi, or -> dikembalikan with a reason, by the coordinator only; a returned
+item goes back to berjalan or selesai. Lateness is derived from the due date, never stored.
+Every write is audited in the same transaction; the audit trail is the item's history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_change, audit_snapshot
+from pokja.access import ProgrammeAccess
+from pokja.models import (
+    ActionPlanComment,
+    ActionPlanItem,
+    ActionPlanMonitoring,
+    Evidence,
+    Pokja,
+    ProgrammeRole,
+    User,
+    programme_today,
+)
+from pokja.plan_import import PlanImportContext, RowError, check_rows
+from pokja.services.organisation import evidence_add_file, evidence_add_link
+from pokja.spreadsheets import SpreadsheetError, read_table
+
+Status = ActionPlanItem.Status
+
+ITEM_FIELDS = (
+    "pokja",
+    "number",
+    "title",
+    "description",
+    "sub_area",
+    "questions",
+    "expected_output",
+    "success_indicator",
+    "owners",
+    "start_date",
+    "due_date",
+    "status",
+    "progress",
+    "return_reason",
+)
+STATUS_FIELDS = ("status", "progress", "return_reason")
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "sub_area",
+        "questions",
+        "expected_output",
+        "success_indicator",
+        "owners",
+        "start_date",
+        "due_date",
+    }
+)
+MONITORING_FIELDS = ("item", "month", "percent", "note")
+COMMENT_FIELDS = ("item", "text")
+COMMENT_MAX = 2000
+
+# Moves the Pokja (its chair and members, and the coordinator) may make.
+POKJA_MOVES: dict[str, frozenset[str]] = {
+    Status.NOT_STARTED: frozenset({Status.IN_PROGRESS, Status.DONE}),
+    Status.IN_PROGRESS: frozenset({Status.NOT_STARTED, Status.DONE}),
+    Status.DONE: frozenset({Status.IN_PROGRESS}),
+    Status.RETURNED: frozenset({Status.IN_PROGRESS, Status.DONE}),
+    Status.VERIFIED: frozenset(),
+}
+# Moves only the coordinator may make.
+COORDINATOR_MOVES: dict[str, frozenset[str]] = {
+    Status.DONE: frozenset({Status.VERIFIED, Status.RETURNED}),
+    Status.VERIFIED: frozenset({Status.RETURNED}),
+}
+
+
+def allowed_statuses(item: ActionPlanItem, access: ProgrammeAccess) -> list[str]:
+    """The statuses `access` may move `item` to, in the order of the flow."""
+    moves: set[str] = set()
+    if access.can_edit_pokja(item.pokja_id):
+        moves |= POKJA_MOVES.get(item.status, frozenset())
+    if access.can_coordinate:
+        moves |= COORDINATOR_MOVES.get(item.status, frozenset())
+    return [value for value in Status.values if value in moves]
+
+
+def can_change_item(item: ActionPlanItem, access: ProgrammeAccess) -> bool:
+    """Edit fields, progress and evidence: the Pokja until verified; the coordinator always."""
+    if access.can_coordinate:
+        return True
+    return access.can_edit_pokja(item.pokja_id) and item.status != Status.VERIFIED
+
+
+def _scope(item: ActionPlanItem) -> dict:
+    return {"programme_id": item.programme_id, "unit_id": item.programme.unit_id}
+
+
+def _locked_item(item: ActionPlanItem) -> ActionPlanItem:
+    return (
+        ActionPlanItem.objects.select_for_update()
+        .select_related("programme", "pokja")
+        .get(pk=item.pk)
+    )
+
+
+def _progress(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValidationError({"progress": _("Progress is a whole number from 0 to 100.")})
+    return value
+
+
+def _check_dates(start: datetime.date | None, due: datetime.date | None) -> None:
+    if start is None:
+        raise ValidationError({"start_date": _("Give the start date.")})
+    if due is None:
+        raise ValidationError({"due_date": _("Give the due date.")})
+    if due < start:
+        raise ValidationError(
+            {
+                "due_date": _("The due date cannot be before the start date (%(start)s).")
+                % {"start": start.strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def _check_sub_area(pokja: Pokja, sub_area):
+    """The sub-area must be one of the Pokja's area in the programme's framework."""
+    framework = pokja.programme.framework
+    if sub_area is None:
+        raise ValidationError({"sub_area": _("Choose the LKE sub-area this activity serves.")})
+    ok = (
+        framework.sub_areas.filter(pk=getattr(sub_area, "pk", sub_area), area__code=pokja.area_code)
+        .only("pk")
+        .first()
+    )
+    if ok is None:
+        raise ValidationError(
+            {
+                "sub_area": _("Choose a sub-area of %(area)s in the programme's framework.")
+                % {"area": pokja.name}
+            }
+        )
+    return ok
+
+
+def sub_area_question_ids(sub_area) -> set[int]:
+    """Questions an item of this sub-area may serve: its own and its children's."""
+    framework_sub_areas = sub_area.__class__.objects
+    ids = [sub_area.pk, *framework_sub_areas.filter(parent=sub_area).values_list("pk", flat=True)]
+    questions = sub_area.questions.model.objects
+    return set(questions.filter(sub_area_id__in=ids).values_list("pk", flat=True))
+
+
+def _check_questions(sub_area, questions) -> list:
+    questions = list(questions or [])
+    allowed = sub_area_question_ids(sub_area)
+    wrong = [q for q in questions if getattr(q, "pk", q) not in allowed]
+    if wrong:
+        raise ValidationError(
+            {
+                "questions": _("Choose only questions of the sub-area %(sub_area)s.")
+                % {"sub_area": sub_area}
+            }
+        )
+    return questions
+
+
+def pokja_member_ids(pokja: Pokja) -> set[int]:
+    return set(
+        ProgrammeRole.objects.filter(pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _check_owners(pokja: Pokja, owners) -> list:
+    owners = list(owners or [])
+    members = pokja_member_ids(pokja)
+    outside = [o for o in owners if getattr(o, "pk", o) not in members]
+    if outside:
+        names = ", ".join(str(o) for o in outside if isinstance(o, User)) or _("someone")
+        raise ValidationError(
+            {
+                "owners": _("Owners must be members of %(pokja)s; %(names)s is not.")
+                % {"pokja": pokja, "names": names}
+            }
+        )
+    return owners
+
+
+def _check_text(field: str, value: str, *, required: bool = False, limit: int | None = None):
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if limit is not None and len(value) > limit:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": limit}})
+    return value
+
+
+@transaction.atomic
+def action_plan_create(
+    *,
+    actor: User | None,
+    pokja: Pokja,
+    title: str,
+    sub_area,
+    start_date: datetime.date,
+    due_date: datetime.date,
+    description: str = "",
+    questions: Iterable = (),
+    expected_output: str = "",
+    success_indicator: str = "",
+    owners: Iterable = (),
+    status: str = Status.NOT_STARTED,
+    progress: int = 0,
+    note: str = "",
+) -> ActionPlanItem:
+    """Add an activity to a Pokja's plan. A new item may start as belum mulai, berjalan or
+    selesai (an import of work already done); verifying is the coordinator's, later."""
+    title = _check_text("title", title, required=True, limit=200)
+    sub_area = _check_sub_area(pokja, sub_area)
+    questions = _check_questions(sub_area, questions)
+    owners = _check_owners(pokja, owners)
+    _check_dates(start_date, due_date)
+    if status not in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE):
+        raise ValidationError({"status": _("A new item is Not started, In progress or Done.")})
+    progress = 100 if status == Status.DONE else _progress(progress)
+    if status == Status.NOT_STARTED and progress:
+        status = Status.IN_PROGRESS
+    locked = Pokja.objects.select_for_update().select_related("programme").get(pk=pokja.pk)
+    number = (locked.plan_items.aggregate(n=Max("number"))["n"] or 0) + 1
+    item = ActionPlanItem(
+        programme=locked.programme,
+        pokja=locked,
+        number=number,
+        title=title,
+        description=(description or "").strip(),
+        sub_area=sub_area,
+        expected_output=(expected_output or "").strip(),
+        success_indicator=(success_indicator or "").strip(),
+        start_date=start_date,
+        due_date=due_date,
+        status=status,
+        progress=progress,
+        status_changed_at=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    item.save()
+    item.questions.set(questions)
+    item.owners.set(owners)
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=None,
+        after=audit_snapshot(item, ITEM_FIELDS),
+        note=note,
+        **_scope(item),
+    )
+    return item
+
+
+@transaction.atomic
+def action_plan_update(
+    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, note: str = "", **changes
+) -> ActionPlanItem:
+    """Change an item's description fields (not its status: see action_plan_update_status)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"action_plan_update cannot change {sorted(unknown)}")
+    item = _locked_item(item)
+    if not can_change_item(item, access):
+        raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
+    before = audit_snapshot(item, ITEM_FIELDS)
+    if "title" in changes:
+        item.title = _check_text("title", changes["title"], required=True, limit=200)
+    for name in ("description", "expected_output", "success_indicator"):
+        if name in changes:
+            setattr(item, name, (changes[name] or "").strip())
+    if "sub_area" in changes:
+        item.sub_area = _check_sub_area(item.pokja, changes["sub_area"])
+    _check_dates(changes.get("start_date", item.start_date), changes.get("due_date", item.due_date))
+    item.start_date = changes.get("start_date", item.start_date)
+    item.due_date = changes.get("due_date", item.due_date)
+    if "questions" in changes:
+        item.questions.set(_check_questions(item.sub_area, changes["questions"]))
+    elif "sub_area" in changes:
+        # Questions of the former sub-area no longer apply.
+        allowed = sub_area_question_ids(item.sub_area)
+        item.questions.set([q for q in item.questions.all() if q.pk in allowed])
+    if "owners" in changes:
+        item.owners.set(_check_owners(item.pokja, changes["owners"]))
+    item.save()
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=before,
+        after=audit_snapshot(item, ITEM_FIELDS),
+        note=note,
+        **_scope(item),
+    )
+    return item
+
+
+@transaction.atomic
+def action_plan_update_status(
+    *,
+    actor: User,
+    access: ProgrammeAccess,
+    item: ActionPlanItem,
+    status: str | None = None,
+    progress: int | None = None,
+    note: str = "",
+) -> ActionPlanItem:
+    """Move an item along the flow and/or set its progress, with an optional note.
+
+    Rules: moving to selesai sets progress to 100; setting progress above 0 on a belum mulai
+    item moves it to berjalan; moving back to belum mulai sets progress to 0; returning needs
+    the reason in `note`; a verified item is changed only by the coordinator.
+    """
+    item = _locked_item(item)
+    note = _check_text("note", note, limit=COMMENT_MAX)
+    if not access.can_edit_pokja(item.pokja_id) and not access.can_coordinate:
+        raise PermissionDenied
+    before = audit_snapshot(item, STATUS_FIELDS)
+    new_status = item.status if status in (None, "") else status
+    if new_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if new_status != item.status:
+        if new_status not in allowed_statuses(item, access):
+            if new_status in (Status.VERIFIED, Status.RETURNED) and not access.can_coordinate:
+                raise PermissionDenied(_("Only the coordinator verifies or returns items."))
+            raise ValidationError(
+                {
+                    "status": _("An item that is %(from)s cannot become %(to)s.")
+                    % {"from": item.get_status_display(), "to": Status(new_status).label}
+                }
+            )
+    elif progress is not None and not can_change_item(item, access):
+        raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
+    new_progress = item.progress if progress is None else _progress(progress)
+    if new_status == Status.RETURNED and new_status != item.status:
+        if not note:
+            raise ValidationError({"note": _("Give the reason for returning the item.")})
+        item.return_reason = note
+    if new_status in (Status.DONE, Status.VERIFIED):
+        if new_status == item.status and new_progress != 100:
+            raise ValidationError(
+                {
+                    "progress": _(
+                        "A done item is at 100%%; set it back to In progress to lower its progress."
+                    )
+                }
+            )
+        new_progress = 100
+    elif new_status == Status.NOT_STARTED:
+        if new_status == item.status and new_progress > 0:
+            new_status = Status.IN_PROGRESS  # work has begun
+        elif new_status != item.status:
+            new_progress = 0
+    if new_status != item.status:
+        item.status_changed_at = timezone.now()
+    item.status = new_status
+    item.progress = new_progress
+    item.save(update_fields=["status", "progress", "return_reason", "status_changed_at"])
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=before,
+        after=audit_snapshot(item, STATUS_FIELDS),
+        note=note,
+        **_scope(item),
+    )
+    return item
+
+
+def action_plan_verify(
+    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, note: str = ""
+) -> ActionPlanItem:
+    """The coordinator accepts a done item."""
+    return action_plan_update_status(
+        actor=actor, access=access, item=item, status=Status.VERIFIED, note=note
+    )
+
+
+def action_plan_return(
+    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, reason: str
+) -> ActionPlanItem:
+    """The coordinator sends a done (or verified) item back to the Pokja, saying why."""
+    return action_plan_update_status(
+        actor=actor, access=access, item=item, status=Status.RETURNED, note=reason
+    )
+
+
+@transaction.atomic
+def action_plan_delete(*, actor: User, item: ActionPlanItem, note: str = "") -> None:
+    """Remove an item from the plan (its evidence stays). Verified items cannot be removed."""
+    item = _locked_item(item)
+    if item.status == Status.VERIFIED:
+        raise ValidationError(
+            {"status": _("A verified item cannot be removed; return it first if it is wrong.")}
+        )
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=audit_snapshot(item, ITEM_FIELDS),
+        after=None,
+        note=note,
+        **_scope(item),
+    )
+    item.delete()
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _check_evidence_editable(item: ActionPlanItem, access: ProgrammeAccess) -> None:
+    if not can_change_item(item, access):
+        raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
+
+
+@transaction.atomic
+def action_plan_attach_evidence(
+    *,
+    actor: User,
+    access: ProgrammeAccess,
+    item: ActionPlanItem,
+    evidence: Evidence,
+    note: str = "",
+) -> ActionPlanItem:
+    """Let an existing piece of the programme's evidence support this item too."""
+    item = _locked_item(item)
+    _check_evidence_editable(item, access)
+    if evidence.programme_id != item.programme_id:
+        raise ValidationError({"evidence": _("Choose evidence of this programme.")})
+    before = audit_snapshot(item, ("evidence",))
+    item.evidence.add(evidence)
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=before,
+        after=audit_snapshot(item, ("evidence",)),
+        note=note or evidence.title,
+        **_scope(item),
+    )
+    return item
+
+
+@transaction.atomic
+def action_plan_add_file(
+    *,
+    actor: User,
+    access: ProgrammeAccess,
+    item: ActionPlanItem,
+    uploaded: UploadedFile,
+    title: str = "",
+) -> Evidence:
+    """Upload a file (a photo from the phone's camera, a PDF...) and attach it to the item."""
+    _check_evidence_editable(item, access)
+    evidence = evidence_add_file(
+        actor=actor, programme=item.programme, pokja=item.pokja, uploaded=uploaded, title=title
+    )
+    action_plan_attach_evidence(actor=actor, access=access, item=item, evidence=evidence)
+    return evidence
+
+
+@transaction.atomic
+def action_plan_add_link(
+    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, url: str, title: str = ""
+) -> Evidence:
+    _check_evidence_editable(item, access)
+    evidence = evidence_add_link(
+        actor=actor, programme=item.programme, pokja=item.pokja, url=url, title=title
+    )
+    action_plan_attach_evidence(actor=actor, access=access, item=item, evidence=evidence)
+    return evidence
+
+
+@transaction.atomic
+def action_plan_detach_evidence(
+    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, evidence: Evidence
+) -> ActionPlanItem:
+    """The evidence no longer supports this item; the file itself is kept."""
+    item = _locked_item(item)
+    _check_evidence_editable(item, access)
+    before = audit_snapshot(item, ("evidence",))
+    item.evidence.remove(evidence)
+    audit_change(
+        actor=actor,
+        obj=item,
+        before=before,
+        after=audit_snapshot(item, ("evidence",)),
+        note=evidence.title,
+        **_scope(item),
+    )
+    return item
+
+
+# --------------------------------------------------------------------------- comments, monitoring
+
+
+@transaction.atomic
+def action_plan_comment_add(*, actor: User, item: ActionPlanItem, text: str) -> ActionPlanComment:
+    text = _check_text("text", text, required=True, limit=COMMENT_MAX)
+    comment = ActionPlanComment.objects.create(item=item, author=actor, text=text)
+    audit_change(
+        actor=actor,
+        obj=comment,
+        before=None,
+        after=audit_snapshot(comment, COMMENT_FIELDS),
+        **_scope(item),
+    )
+    return comment
+
+
+@transaction.atomic
+def action_plan_monitoring_record(
+    *,
+    actor: User,
+    access: ProgrammeAccess,
+    item: ActionPlanItem,
+    month: int,
+    percent: int,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> ActionPlanMonitoring:
+    """Record (or correct) what was realised on the item in `month` of the programme year."""
+    if not can_change_item(item, access):
+        raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValidationError({"month": _("Choose a month from January to December.")})
+    today = today or programme_today()
+    year = item.programme.year
+    if (year, month) > (today.year, today.month):
+        raise ValidationError(
+            {"month": _("That month has not begun yet; report on a month that has.")}
+        )
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Realisation is a whole number from 0 to 100.")})
+    note = _check_text("note", note, limit=COMMENT_MAX)
+    entry = ActionPlanMonitoring.objects.select_for_update().filter(item=item, month=month).first()
+    before = None if entry is None else audit_snapshot(entry, MONITORING_FIELDS)
+    if entry is None:
+        entry = ActionPlanMonitoring(item=item, month=month)
+    entry.percent = percent
+    entry.note = note
+    entry.recorded_by = actor
+    entry.save()
+    audit_change(
+        actor=actor,
+        obj=entry,
+        before=before,
+        after=audit_snapshot(entry, MONITORING_FIELDS),
+        **_scope(item),
+    )
+    return entry
+
+
+# --------------------------------------------------------------------------- import
+
+
+class PlanImportError(Exception):
+    """The file was not imported; `errors` says what to fix, row by row."""
+
+    def __init__(self, errors: Sequence[RowError]):
+        super().__init__(f"{len(errors)} problem(s) in the import file")
+        self.errors = list(errors)
+
+
+def import_context(pokja: Pokja) -> PlanImportContext:
+    framework = pokja.programme.framework
+    sub_areas = list(framework.sub_areas.filter(area__code=pokja.area_code).order_by("order"))
+    parent_of = {s.pk: s.parent_id for s in sub_areas}
+    questions: dict[int, dict[int, int]] = {s.pk: {} for s in sub_areas}
+    for pk, number, sub_area_id in framework.questions.filter(
+        sub_area_id__in=list(parent_of)
+    ).values_list("pk", "number", "sub_area_id"):
+        questions[sub_area_id][number] = pk
+        if parent_of.get(sub_area_id):
+            questions[parent_of[sub_area_id]][number] = pk
+    members = {
+        username.lower(): user_id
+        for username, user_id in ProgrammeRole.objects.filter(
+            pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
+        ).values_list("user__username", "user_id")
+    }
+    return PlanImportContext(
+        sub_areas={s.code.lower(): s.pk for s in sub_areas},
+        sub_area_codes=[s.code for s in sub_areas],
+        questions=questions,
+        members=members,
+    )
+
+
+@transaction.atomic
+def action_plan_import(
+    *, actor: User, pokja: Pokja, uploaded: UploadedFile
+) -> list[ActionPlanItem]:
+    """Add every row of a filled template to the plan, or nothing at all.
+
+    Raises PlanImportError listing every bad row (row, column, value, what is allowed).
+    """
+    try:
+        table = read_table(uploaded)
+    except SpreadsheetError as exc:
+        raise PlanImportError([RowError(0, "", uploaded.name or "", str(exc))]) from None
+    rows, errors = check_rows(table, import_context(pokja))
+    if errors:
+        raise PlanImportError(errors)
+    name = uploaded.name or ""
+    items = []
+    for row in rows:
+        try:
+            items.append(
+                action_plan_create(
+                    actor=actor,
+                    pokja=pokja,
+                    title=row.title,
+                    description=row.description,
+                    sub_area=row.sub_area_id,
+                    questions=list(row.question_ids),
+                    expected_output=row.expected_output,
+                    success_indicator=row.success_indicator,
+                    owners=list(row.owner_ids),
+                    start_date=row.start_date,
+                    due_date=row.due_date,
+                    status=row.status,
+                    progress=row.progress,
+                    note=_("Imported from %(file)s, row %(row)d")
+                    % {"file": name[:100], "row": row.row},
+                )
+            )
+        except ValidationError as exc:  # checked above; leaving the atomic block undoes all
+            messages = "; ".join(exc.messages)
+            raise PlanImportError([RowError(row.row, "", "", messages)]) from None
+    return items

@@ -1,0 +1,383 @@
+"""The registers two Pokja keep: audit findings and their follow-up (TLHP, Pokja Pengawasan) and
+change agents with the changes they made (Pokja Manajemen Perubahan). All audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_change, audit_snapshot
+from pokja.models import (
+    FINDINGS_AREA_CODE,
+    AuditFinding,
+    ChangeAgent,
+    ChangeAgentChange,
+    Evidence,
+    Programme,
+    User,
+)
+from pokja.services.organisation import evidence_add_file, evidence_add_link
+
+FINDING_FIELDS = (
+    "source",
+    "auditor",
+    "report_number",
+    "report_date",
+    "title",
+    "description",
+    "recommendation",
+    "amount",
+    "follow_up_status",
+    "follow_up",
+    "follow_up_due",
+    "settled_on",
+)
+FINDING_EDITABLE = frozenset(FINDING_FIELDS)
+AGENT_FIELDS = ("name", "position", "decree_number", "appointed_on")
+CHANGE_FIELDS = ("agent", "title", "description", "made_on", "integrated", "integration_note")
+
+
+def _scope(programme: Programme) -> dict:
+    return {"programme_id": programme.pk, "unit_id": programme.unit_id}
+
+
+def _clean(obj, *, exclude=()) -> None:
+    """Model validation with messages keyed by field; text trimmed first."""
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname, None)
+        if isinstance(value, str):
+            setattr(obj, field.attname, value.strip())
+    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+# --------------------------------------------------------------------------- findings (TLHP)
+
+
+def _check_finding(finding: AuditFinding) -> None:
+    _clean(finding, exclude=("programme", "created_by"))
+    if finding.follow_up_due and finding.follow_up_due < finding.report_date:
+        raise ValidationError(
+            {"follow_up_due": _("The follow-up cannot be due before the report date.")}
+        )
+    if finding.follow_up_status == AuditFinding.FollowUp.SETTLED:
+        if not finding.settled_on:
+            raise ValidationError({"settled_on": _("Give the date the finding was settled.")})
+        if finding.settled_on < finding.report_date:
+            raise ValidationError(
+                {"settled_on": _("A finding cannot be settled before its report.")}
+            )
+    elif finding.settled_on:
+        raise ValidationError(
+            {"settled_on": _("Only a settled finding has a settlement date; clear it.")}
+        )
+    if finding.follow_up_status != AuditFinding.FollowUp.NOT_STARTED and not finding.follow_up:
+        raise ValidationError({"follow_up": _("Describe the follow-up taken so far.")})
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    actor: User,
+    programme: Programme,
+    source: str,
+    report_date: datetime.date,
+    title: str,
+    recommendation: str,
+    auditor: str = "",
+    report_number: str = "",
+    description: str = "",
+    amount: Decimal | None = None,
+    follow_up_status: str = AuditFinding.FollowUp.NOT_STARTED,
+    follow_up: str = "",
+    follow_up_due: datetime.date | None = None,
+    settled_on: datetime.date | None = None,
+) -> AuditFinding:
+    finding = AuditFinding(
+        programme=programme,
+        source=source,
+        auditor=auditor,
+        report_number=report_number,
+        report_date=report_date,
+        title=title,
+        description=description,
+        recommendation=recommendation,
+        amount=amount,
+        follow_up_status=follow_up_status,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        settled_on=settled_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _check_finding(finding)
+    finding.save()
+    audit_change(
+        actor=actor,
+        obj=finding,
+        before=None,
+        after=audit_snapshot(finding, FINDING_FIELDS),
+        **_scope(programme),
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_update(
+    *, actor: User, finding: AuditFinding, note: str = "", **changes
+) -> AuditFinding:
+    """Change a finding, typically its follow-up status and what was done."""
+    unknown = set(changes) - FINDING_EDITABLE
+    if unknown:
+        raise ValueError(f"finding_update cannot change {sorted(unknown)}")
+    finding = (
+        AuditFinding.objects.select_for_update().select_related("programme").get(pk=finding.pk)
+    )
+    before = audit_snapshot(finding, FINDING_FIELDS)
+    for name, value in changes.items():
+        setattr(finding, name, value)
+    _check_finding(finding)
+    finding.save()
+    audit_change(
+        actor=actor,
+        obj=finding,
+        before=before,
+        after=audit_snapshot(finding, FINDING_FIELDS),
+        note=note,
+        **_scope(finding.programme),
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, actor: User, finding: AuditFinding) -> None:
+    programme = finding.programme
+    audit_change(
+        actor=actor,
+        obj=finding,
+        before=audit_snapshot(finding, FINDING_FIELDS),
+        after=None,
+        **_scope(programme),
+    )
+    finding.delete()
+
+
+@transaction.atomic
+def finding_attach_evidence(
+    *, actor: User, finding: AuditFinding, evidence: Evidence
+) -> AuditFinding:
+    if evidence.programme_id != finding.programme_id:
+        raise ValidationError({"evidence": _("Choose evidence of this programme.")})
+    before = audit_snapshot(finding, ("evidence",))
+    finding.evidence.add(evidence)
+    audit_change(
+        actor=actor,
+        obj=finding,
+        before=before,
+        after=audit_snapshot(finding, ("evidence",)),
+        note=evidence.title,
+        **_scope(finding.programme),
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_detach_evidence(
+    *, actor: User, finding: AuditFinding, evidence: Evidence
+) -> AuditFinding:
+    before = audit_snapshot(finding, ("evidence",))
+    finding.evidence.remove(evidence)
+    audit_change(
+        actor=actor,
+        obj=finding,
+        before=before,
+        after=audit_snapshot(finding, ("evidence",)),
+        note=evidence.title,
+        **_scope(finding.programme),
+    )
+    return finding
+
+
+def _findings_pokja(programme: Programme):
+    return programme.pokjas.filter(area_code=FINDINGS_AREA_CODE).first()
+
+
+@transaction.atomic
+def finding_add_file(
+    *, actor: User, finding: AuditFinding, uploaded: UploadedFile, title: str = ""
+) -> Evidence:
+    programme = finding.programme
+    evidence = evidence_add_file(
+        actor=actor,
+        programme=programme,
+        pokja=_findings_pokja(programme),
+        uploaded=uploaded,
+        title=title,
+    )
+    finding_attach_evidence(actor=actor, finding=finding, evidence=evidence)
+    return evidence
+
+
+@transaction.atomic
+def finding_add_link(*, actor: User, finding: AuditFinding, url: str, title: str = "") -> Evidence:
+    programme = finding.programme
+    evidence = evidence_add_link(
+        actor=actor, programme=programme, pokja=_findings_pokja(programme), url=url, title=title
+    )
+    finding_attach_evidence(actor=actor, finding=finding, evidence=evidence)
+    return evidence
+
+
+# --------------------------------------------------------------------------- change agents
+
+
+@transaction.atomic
+def change_agent_create(
+    *,
+    actor: User,
+    programme: Programme,
+    name: str,
+    position: str = "",
+    decree_number: str = "",
+    appointed_on: datetime.date | None = None,
+) -> ChangeAgent:
+    agent = ChangeAgent(
+        programme=programme,
+        name=name,
+        position=position,
+        decree_number=decree_number,
+        appointed_on=appointed_on,
+    )
+    _clean(agent, exclude=("programme",))
+    agent.save()
+    audit_change(
+        actor=actor,
+        obj=agent,
+        before=None,
+        after=audit_snapshot(agent, AGENT_FIELDS),
+        **_scope(programme),
+    )
+    return agent
+
+
+@transaction.atomic
+def change_agent_update(*, actor: User, agent: ChangeAgent, **changes) -> ChangeAgent:
+    unknown = set(changes) - set(AGENT_FIELDS)
+    if unknown:
+        raise ValueError(f"change_agent_update cannot change {sorted(unknown)}")
+    agent = ChangeAgent.objects.select_for_update().select_related("programme").get(pk=agent.pk)
+    before = audit_snapshot(agent, AGENT_FIELDS)
+    for name, value in changes.items():
+        setattr(agent, name, value)
+    _clean(agent, exclude=("programme",))
+    agent.save()
+    audit_change(
+        actor=actor,
+        obj=agent,
+        before=before,
+        after=audit_snapshot(agent, AGENT_FIELDS),
+        **_scope(agent.programme),
+    )
+    return agent
+
+
+@transaction.atomic
+def change_agent_delete(*, actor: User, agent: ChangeAgent) -> None:
+    """Remove an agent and the changes recorded under them (each removal audited)."""
+    programme = agent.programme
+    for change in agent.changes.all():
+        change_agent_change_delete(actor=actor, change=change)
+    audit_change(
+        actor=actor,
+        obj=agent,
+        before=audit_snapshot(agent, AGENT_FIELDS),
+        after=None,
+        **_scope(programme),
+    )
+    agent.delete()
+
+
+@transaction.atomic
+def change_agent_change_create(
+    *,
+    actor: User,
+    agent: ChangeAgent,
+    title: str,
+    made_on: datetime.date,
+    description: str = "",
+    integrated: bool = False,
+    integration_note: str = "",
+) -> ChangeAgentChange:
+    change = ChangeAgentChange(
+        agent=agent,
+        title=title,
+        description=description,
+        made_on=made_on,
+        integrated=integrated,
+        integration_note=integration_note,
+    )
+    _check_change(change)
+    change.save()
+    audit_change(
+        actor=actor,
+        obj=change,
+        before=None,
+        after=audit_snapshot(change, CHANGE_FIELDS),
+        **_scope(agent.programme),
+    )
+    return change
+
+
+def _check_change(change: ChangeAgentChange) -> None:
+    _clean(change, exclude=("agent",))
+    if change.integrated and not change.integration_note:
+        raise ValidationError(
+            {
+                "integration_note": _(
+                    "Say where the change is integrated (the SOP, decree or procedure)."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def change_agent_change_update(
+    *, actor: User, change: ChangeAgentChange, **changes
+) -> ChangeAgentChange:
+    unknown = set(changes) - (set(CHANGE_FIELDS) - {"agent"})
+    if unknown:
+        raise ValueError(f"change_agent_change_update cannot change {sorted(unknown)}")
+    change = (
+        ChangeAgentChange.objects.select_for_update()
+        .select_related("agent__programme")
+        .get(pk=change.pk)
+    )
+    before = audit_snapshot(change, CHANGE_FIELDS)
+    for name, value in changes.items():
+        setattr(change, name, value)
+    _check_change(change)
+    change.save()
+    audit_change(
+        actor=actor,
+        obj=change,
+        before=before,
+        after=audit_snapshot(change, CHANGE_FIELDS),
+        **_scope(change.agent.programme),
+    )
+    return change
+
+
+@transaction.atomic
+def change_agent_change_delete(*, actor: User, change: ChangeAgentChange) -> None:
+    programme = change.agent.programme
+    audit_change(
+        actor=actor,
+        obj=change,
+        before=audit_snapshot(change, CHANGE_FIELDS),
+        after=None,
+        **_scope(programme),
+    )
+    change.delete()

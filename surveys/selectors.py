@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact
@@ -29,7 +29,7 @@ from surveys.indices import (
     survey_results,
 )
 from surveys.instrument_spec import Dimension, InstrumentSpec, ProfileField, Text
-from surveys.models import OfficialFigure, Survey, SurveyResponse, localized
+from surveys.models import Instrument, OfficialFigure, Survey, SurveyResponse, localized
 
 
 @dataclass(frozen=True)
@@ -269,9 +269,10 @@ def _mean_and_stddev(n: int, total: Any, squares: Any) -> tuple[Decimal | None, 
 
 
 def lke_question_weights(programme) -> dict[int, Decimal]:
-    """Weights of the programme's LKE questions answered by a survey index (q125, q127).
+    """Weights of the HASIL questions of the programme's framework that take an index.
 
-    Read from the programme's framework: the HASIL items whose question takes an index.
+    Read from the framework (17.5 for q125 and q127 in lke-2021). A survey feeds such a
+    question when an instrument names it as its ``lke_question``.
     """
     spec = programme.framework.spec
     weights = {}
@@ -419,72 +420,88 @@ def programme_surveys(programme) -> list[Survey]:
     )
 
 
-def _survey_in_force(programme, questions: list[int]) -> dict[int, Survey]:
-    """Per LKE question, the programme's own survey that answers it.
-
-    Project rule: the published (or closed) survey of an instrument feeding the question
-    that ends last (then starts last) among those with at least one response.
-    """
-    candidates = (
-        Survey.objects.filter(programme=programme, instrument__lke_question__in=questions)
-        .exclude(status=Survey.Status.DRAFT)
-        .filter(Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"))))
-        .select_related("instrument")
-        .defer("instrument__definition")
-        .order_by("-end_date", "-start_date", "-pk")
-    )
-    chosen: dict[int, Survey] = {}
-    for survey in candidates:
-        survey.programme = programme
-        chosen.setdefault(survey.instrument.lke_question, survey)
-    return chosen
-
-
 def lke_survey_figures(programme) -> dict[int, LkeSurveyFigure]:
     """The figures in force for the programme's survey-fed LKE questions (125 and 127).
 
-    This is the one function through which the evaluation reads survey results. Per
-    question: the official figure (TPN/BPS) when one is entered; otherwise the index of the
-    programme's own survey in force (see ``_survey_in_force``); otherwise no figure. The
-    questions and their weights come from the programme's framework. A constant number of
-    queries: two, plus one aggregate per question answered by an own survey.
+    This is the one function through which the evaluation reads survey results. The keys
+    are the questions some survey instrument feeds (its ``lke_question``) among the
+    programme framework's HASIL questions that take an index. Per question: the official
+    figure (TPN/BPS) when one is entered; otherwise the index of the programme's own survey
+    in force; otherwise no figure (index None, source "none").
+
+    Project rule for the own survey in force: among the programme's published (or closed)
+    surveys of an instrument feeding the question that have responses, the one that ends
+    last (then starts last). One query, plus one to load the surveys in force and one
+    aggregate per question an own survey answers.
     """
     return _lke_figures(programme)[0]
 
 
 def _lke_figures(
     programme, reports: dict[int, SurveyReport] | None = None
-) -> tuple[dict[int, LkeSurveyFigure], dict[int, OfficialFigure]]:
-    """The figures and the official figures entered; ``reports`` are already computed."""
-    questions = sorted(lke_question_weights(programme))
-    official = {
-        figure.question: figure
-        for figure in OfficialFigure.objects.filter(
-            programme=programme, question__in=questions
-        ).select_related("entered_by")
+) -> tuple[dict[int, LkeSurveyFigure], set[int]]:
+    """The figures, and the questions with an official figure; ``reports`` by survey id are
+    reused instead of computed again."""
+    candidates = sorted(lke_question_weights(programme))
+    if not candidates:
+        return {}, set()
+    official = OfficialFigure.objects.filter(programme=programme, question=OuterRef("lke_question"))
+    in_force = (
+        Survey.objects.filter(
+            programme=programme, instrument__lke_question=OuterRef("lke_question")
+        )
+        .exclude(status=Survey.Status.DRAFT)
+        .filter(Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"))))
+        .order_by("-end_date", "-start_date", "-pk")
+        .values("pk")[:1]
+    )
+    # One row per question an instrument feeds (every version of it agrees).
+    rows = (
+        Instrument.objects.filter(lke_question__in=candidates)
+        .annotate(
+            official_index=Subquery(official.values("index")[:1]),
+            official_source=Subquery(official.values("source")[:1]),
+            survey_id=Subquery(in_force),
+        )
+        .order_by()
+        .values_list("lke_question", "official_index", "official_source", "survey_id")
+        .distinct()
+    )
+    found = {question: (index, source, survey_id) for question, index, source, survey_id in rows}
+    reports = dict(reports or {})
+    wanted = {
+        survey_id
+        for index, _source, survey_id in found.values()
+        if index is None and survey_id is not None and survey_id not in reports
     }
-    in_force = _survey_in_force(programme, [q for q in questions if q not in official])
+    if wanted:
+        for survey in (
+            Survey.objects.filter(pk__in=wanted)
+            .select_related("instrument")
+            .defer("instrument__definition", "results")
+        ):
+            survey.programme = programme
+            reports[survey.pk] = survey_report(survey)
     figures = {}
-    for question in questions:
-        if question in official:
-            figure = official[question]
+    for question in sorted(found):
+        index, source, survey_id = found[question]
+        if index is not None:
             figures[question] = LkeSurveyFigure(
                 question=question,
-                index=figure.index,
+                index=index,
                 source="official",
-                label=_("Official figure: %(source)s") % {"source": figure.source},
+                label=_("Official figure: %(source)s") % {"source": source},
             )
-        elif question in in_force:
-            survey = in_force[question]
-            report = (reports or {}).get(survey.pk) or survey_report(survey)
+        elif survey_id is not None:
+            report = reports[survey_id]
             if report.result.index is None:
                 label = _("Own survey “%(title)s”: no index yet (%(items)s without answers)") % {
-                    "title": survey.title,
+                    "title": report.survey.title,
                     "items": ", ".join(report.result.unanswered_items),
                 }
             else:
                 label = _("Own survey “%(title)s” (%(n)s respondents)") % {
-                    "title": survey.title,
+                    "title": report.survey.title,
                     "n": report.respondents,
                 }
             figures[question] = LkeSurveyFigure(
@@ -492,7 +509,7 @@ def _lke_figures(
                 index=report.result.index,
                 source="survey",
                 label=label,
-                survey_id=survey.pk,
+                survey_id=survey_id,
                 respondents=report.respondents,
             )
         else:
@@ -502,7 +519,7 @@ def _lke_figures(
                 source="none",
                 label=_("No figure yet: no survey with responses and no official figure"),
             )
-    return figures, official
+    return figures, {q for q, (index, _s, _i) in found.items() if index is not None}
 
 
 @dataclass(frozen=True)
@@ -512,7 +529,7 @@ class LkeFigureRow:
     figure: LkeSurveyFigure
     weight: Decimal
     scale_max: int | None  # top of the question's index range (4)
-    official: OfficialFigure | None
+    has_official: bool
 
     @property
     def index_shown(self) -> Decimal | None:
@@ -539,7 +556,7 @@ def lke_figure_rows(
             figure=figures[q],
             weight=weights[q],
             scale_max=_lke_scale_max(programme, q),
-            official=official.get(q),
+            has_official=q in official,
         )
         for q in sorted(figures)
     ]

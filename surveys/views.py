@@ -30,7 +30,7 @@ from surveys.qr import public_url, qr_svg, qr_svg_document
 from surveys.response_csv import ResponseCsvError
 from surveys.selectors import (
     lke_figure_rows,
-    lke_question_weights,
+    lke_survey_figures,
     programme_surveys,
     survey_report,
 )
@@ -390,9 +390,8 @@ def survey_export_results(request, unit_code: str, year: int, survey_id: int, fm
 def official_figure(request, unit_code: str, year: int, question: int):
     """Enter, correct or remove the official (TPN/BPS) index of LKE question 125 or 127."""
     programme, access = _get_programme(request, unit_code, year, manage=True)
-    weights = lke_question_weights(programme)
-    if question not in weights:
-        raise Http404
+    if question not in lke_survey_figures(programme):
+        raise Http404  # not a question a survey index answers
     current = OfficialFigure.objects.filter(programme=programme, question=question).first()
     initial = {"index": current.index, "source": current.source} if current else {}
     form = OfficialFigureForm(request.POST or None, initial=initial)

@@ -18,11 +18,21 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def test_without_surveys_no_question_has_a_figure(programme):
+def test_without_surveys_no_question_has_a_figure(programme, instruments):
     figures = lke_survey_figures(programme)
-    assert set(figures) == {125, 127}  # the index questions of the programme's framework
+    assert set(figures) == {125, 127}  # the questions the instruments feed
     assert all(f.source == "none" and f.index is None for f in figures.values())
     assert isinstance(figures[125], LkeSurveyFigure)
+
+
+def test_only_questions_an_instrument_feeds_are_survey_figures(programme):
+    assert lke_survey_figures(programme) == {}  # no instrument loaded yet
+    from surveys.loader import load_bundled_instrument
+
+    load_bundled_instrument("skm-2017")  # feeds no LKE question
+    assert lke_survey_figures(programme) == {}
+    load_bundled_instrument("spkp-2021")
+    assert set(lke_survey_figures(programme)) == {127}
 
 
 def test_the_lke_takes_the_index_of_the_programmes_own_survey(programme):
@@ -63,7 +73,9 @@ def test_the_survey_that_ended_last_is_in_force(programme, world):
     assert (figure.survey_id, figure.index) == (newer.pk, D(4))
 
 
-def test_an_official_figure_wins_and_removing_it_brings_the_survey_back(programme, coordinator):
+def test_an_official_figure_wins_and_removing_it_brings_the_survey_back(
+    programme, coordinator, instruments
+):
     spak = make_survey(programme, "spak-2021")
     add_responses(spak, [uniform(spak, 4)] * 3)
     official_figure_set(
@@ -88,7 +100,7 @@ def test_an_official_figure_wins_and_removing_it_brings_the_survey_back(programm
     assert (figure.source, figure.index) == ("survey", D(4))
 
 
-def test_the_official_figure_form(client, coordinator, programme):
+def test_the_official_figure_form(client, coordinator, programme, instruments):
     client.force_login(coordinator)
     page = reverse(
         "official_figure", kwargs={"unit_code": "POLRES-ALPHA", "year": 2026, "question": 127}

@@ -394,6 +394,10 @@ def main() -> int:
     # `python -m tests.bench surveys` leaves its selector in argv: ignore what is not ours.
     args, _unknown = parser.parse_known_args()
 
+    if hasattr(os, "sched_setaffinity"):
+        # Another bench of the same run may have pinned this process to one CPU; the server,
+        # the database clients and the load clients started from here need them all.
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
     url = bench_database_url()
     if url is None:
         print(

@@ -8,6 +8,7 @@ from evaluations import demo as evaluations_demo
 from evaluations.loader import load_bundled_framework
 from pokja import demo as pokja_demo
 from pokja.models import Programme
+from surveys import demo as surveys_demo
 
 
 @dataclass
@@ -19,6 +20,7 @@ class DemoResult:
 def seed_demo(*, units: int = 0) -> DemoResult:
     framework = load_bundled_framework("lke-2021")
     programme = pokja_demo.seed_organisation(framework)
+    surveys_demo.seed_surveys(programme)
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)

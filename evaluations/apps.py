@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("LKE evaluation")
+
+    def ready(self):
+        from evaluations.services import score_mark_stale
+        from pokja.hooks import register_programme_change_listener
+
+        # A programme's settings (e.g. whether it already holds WBK) change its predicate check.
+        register_programme_change_listener(score_mark_stale)

@@ -155,7 +155,8 @@ STATUS_ORDER = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.FINAL)
 class Assessment(models.Model):
     """A programme's LKE worksheet, scored with the framework version it was created with.
 
-    Scores are never stored: they are computed from the answers whenever they are shown.
+    The worksheet pages score the answers whenever they are shown; ``ProgrammeScore`` keeps
+    the last computed breakdown for the pages that read many programmes at once.
     """
 
     Status = Status
@@ -309,3 +310,97 @@ class AnswerEvidence(models.Model):
 
     def __str__(self):
         return f"{self.answer}: {self.evidence}"
+
+
+# --------------------------------------------------------------------------- stored scores
+
+
+class ProgrammeScore(models.Model):
+    """The programme's last computed breakdown, for pages that read many programmes at once.
+
+    The worksheet pages score live; this row is what dashboards and overviews read without
+    scoring. A background task keeps it current: every change to what the score depends on
+    bumps ``generation`` in the changing transaction; a run reads the generation, scores, and
+    stores its figures with that generation, never over a newer one. The row is stale while
+    ``generation > computed_generation`` (a run is due, or was lost with the broker: the
+    periodic repair and the nightly run catch up).
+    """
+
+    programme = models.OneToOneField(
+        "pokja.Programme",
+        verbose_name=_("programme"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stored_score",
+    )
+    generation = models.PositiveBigIntegerField(default=1)
+    computed_generation = models.PositiveBigIntegerField(default=0)
+    # The first change not computed yet (None when current).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    # When a run was last sent to the workers; cleared when it starts (coalesces bursts).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The answers in force (TPI where given, else the unit's), as shown: half up, two decimals.
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2, null=True, blank=True)
+    unit_total = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    tpi_total = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    answered = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    with_evidence = models.PositiveIntegerField(default=0)
+    meets = models.JSONField(default=dict)  # predicate code -> bool, e.g. {"WBK": false}
+    figures = models.JSONField(default=dict)  # evaluations.breakdown_data.breakdown_figures
+    breakdown = models.JSONField(default=dict)  # evaluations.breakdown_data.breakdown_to_data
+    surveys = models.JSONField(default=dict)  # the survey figures in force (see services)
+
+    class Meta:
+        verbose_name = _("stored score")
+        verbose_name_plural = _("stored scores")
+
+    def __str__(self):
+        return f"{self.programme_id}: {self.total}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.generation > self.computed_generation
+
+
+class ScoreSnapshot(models.Model):
+    """A programme's score as it stood on one day (Asia/Jakarta), kept for the trend.
+
+    Taken by the nightly run from the freshly computed score; one per programme and day,
+    taking it again the same day replaces it.
+    """
+
+    programme = models.ForeignKey(
+        "pokja.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="score_snapshots",
+    )
+    date = models.DateField(_("date"))
+    taken_at = models.DateTimeField(_("taken at"))
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
+    unit_total = models.DecimalField(max_digits=7, decimal_places=2)
+    tpi_total = models.DecimalField(max_digits=7, decimal_places=2)
+    answered = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    with_evidence = models.PositiveIntegerField(default=0)
+    meets = models.JSONField(default=dict)
+    figures = models.JSONField(default=dict)
+    surveys = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["programme", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "date"], name="one_score_snapshot_per_programme_day"
+            )
+        ]
+        verbose_name = _("score snapshot")
+        verbose_name_plural = _("score snapshots")
+
+    def __str__(self):
+        return f"{self.programme_id} {self.date}: {self.total}"

@@ -11,17 +11,23 @@ answers once the TPI marked it reviewed; a final section or assessment refuses e
 
 from __future__ import annotations
 
+import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_change, audit_snapshot
+from evaluations.breakdown_data import breakdown_figures, breakdown_to_data
 from evaluations.framework_spec import INDEX, FrameworkSpec
 from evaluations.models import (
     STATUS_ORDER,
@@ -30,14 +36,20 @@ from evaluations.models import (
     Assessment,
     AssessmentSection,
     FrameworkQuestion,
+    ProgrammeScore,
+    ScoreSnapshot,
     Status,
 )
-from evaluations.scoring import AnswerError, AnswerValue, normalize_answer
+from evaluations.scoring import AnswerError, AnswerValue, display, normalize_answer, score
+from evaluations.selectors import AnswerLayers, answer_layers
 from evaluations.wording import bad_answer
 from pokja import services as pokja_services
 from pokja.access import ProgrammeAccess, programme_access
 from pokja.models import Evidence, Pokja, Programme, User
 from surveys.selectors import lke_survey_figures
+from zi_tracker.celery import publish
+
+logger = logging.getLogger(__name__)
 
 UNIT_FIELDS = ("unit_value", "unit_note")
 TPI_FIELDS = ("tpi_value", "tpi_note")
@@ -317,6 +329,7 @@ def _set_answer(
         programme_id=programme.pk,
         unit_id=programme.unit_id,
     )
+    score_mark_stale(programme.pk)
     return answer
 
 
@@ -372,6 +385,8 @@ def _evidence_change(
         programme_id=programme.pk,
         unit_id=programme.unit_id,
     )
+    if after != before:  # completeness counts the answers with evidence
+        score_mark_stale(programme.pk)
     return answer
 
 
@@ -558,3 +573,175 @@ def assessment_finalize(*, actor: User | None, programme: Programme, note: str =
             )
     _refresh_assessment_status(assessment)
     return assessment
+
+
+# --------------------------------------------------------------------------- stored scores
+# System work, not audited: the stored figures are derived from audited answers.
+
+# Changes within this many seconds of the first are scored in one run.
+SCORE_RUN_DELAY = 2
+# A run sent this long ago and not started (its message lost, say) no longer holds off others.
+SCORE_QUEUE_TIMEOUT = datetime.timedelta(minutes=2)
+
+
+def score_mark_stale(programme_id: int) -> None:
+    """Record, inside the transaction that changes what the programme's score depends on, that
+    the stored score is stale; once the change commits, queue one recomputation unless one is
+    queued already (so a burst of saves is scored once)."""
+    now = timezone.now()
+    changes = {
+        "generation": F("generation") + 1,
+        "changed_at": Coalesce(F("changed_at"), Value(now, output_field=DateTimeField())),
+    }
+    if not ProgrammeScore.objects.filter(programme_id=programme_id).update(**changes):
+        try:
+            with transaction.atomic():
+                ProgrammeScore.objects.create(programme_id=programme_id, changed_at=now)
+        except IntegrityError:  # created meanwhile by a concurrent change or run
+            ProgrammeScore.objects.filter(programme_id=programme_id).update(**changes)
+    transaction.on_commit(partial(score_queue_run, programme_id))
+
+
+def score_queue_run(programme_id: int) -> bool:
+    """Send one recomputation of the programme's score to the workers, unless one is queued
+    and has not started. Call it after the commit; never raises (the repair run catches up)."""
+    from evaluations.tasks import recompute_programme_score
+
+    now = timezone.now()
+    try:
+        claimed = (
+            ProgrammeScore.objects.filter(programme_id=programme_id)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - SCORE_QUEUE_TIMEOUT))
+            .update(queued_at=now)
+        )
+    except DatabaseError:
+        logger.warning("could not queue the score of programme %s", programme_id, exc_info=True)
+        return False
+    if not claimed:
+        return False
+    if publish(recompute_programme_score, programme_id, countdown=SCORE_RUN_DELAY):
+        return True
+    try:  # let the next change try again
+        ProgrammeScore.objects.filter(programme_id=programme_id, queued_at=now).update(
+            queued_at=None
+        )
+    except DatabaseError:
+        logger.warning("could not release programme %s", programme_id, exc_info=True)
+    return False
+
+
+def _survey_data(layers: AnswerLayers) -> dict:
+    return {
+        str(number): {
+            "index": None if figure.index is None else str(figure.index),
+            "source": figure.source,
+            "label": figure.label,
+            "survey_id": figure.survey_id,
+            "respondents": figure.respondents,
+        }
+        for number, figure in sorted(layers.figures.items())
+    }
+
+
+def _stored_values(programme: Programme, layers: AnswerLayers) -> dict:
+    spec = layers.spec
+    effective = score(spec, layers.layer("effective"), holds_wbk=programme.holds_wbk)
+    unit = score(spec, layers.unit, holds_wbk=programme.holds_wbk)
+    tpi = score(spec, layers.tpi, holds_wbk=programme.holds_wbk)
+    return {
+        "framework_id": programme.framework_id,
+        "total": display(effective.total),
+        "unit_total": display(unit.total),
+        "tpi_total": display(tpi.total),
+        "answered": effective.completeness.answered,
+        "questions": effective.completeness.total,
+        "with_evidence": effective.completeness.with_evidence,
+        "meets": {code: p.meets for code, p in effective.predicates.items()},
+        "figures": breakdown_figures(effective),
+        "breakdown": breakdown_to_data(effective),
+        "surveys": _survey_data(layers),
+    }
+
+
+def score_refresh(*, programme_id: int, force: bool = False) -> ProgrammeScore | None:
+    """Score the programme's answers and store the breakdown; the stored score, or None when
+    the programme no longer exists. Without ``force`` a current stored score is left alone.
+
+    Safe to run twice or concurrently: figures are stored with the generation read before
+    scoring, and never over figures of a newer generation.
+    """
+    programme = (
+        Programme.objects.select_related("framework", "unit").filter(pk=programme_id).first()
+    )
+    if programme is None:
+        return None
+    stored, _created = ProgrammeScore.objects.get_or_create(programme=programme)
+    if not force and not stored.is_stale:
+        return stored
+    generation = stored.generation  # read before the answers: a later change bumps it
+    values = _stored_values(programme, answer_layers(programme))
+    now = timezone.now()
+    ProgrammeScore.objects.filter(
+        programme_id=programme_id, computed_generation__lte=generation
+    ).update(
+        computed_generation=generation,
+        computed_at=now,
+        changed_at=Case(
+            When(generation=generation, then=Value(None, output_field=DateTimeField())),
+            default=F("changed_at"),
+        ),
+        **values,
+    )
+    return ProgrammeScore.objects.filter(programme_id=programme_id).first()
+
+
+def score_snapshot_take(*, programme_id: int, date: datetime.date) -> ScoreSnapshot | None:
+    """Recompute the programme's stored score and keep it as the snapshot of ``date``; taking
+    it again the same day replaces that day's snapshot. None when the programme is gone."""
+    stored = score_refresh(programme_id=programme_id, force=True)
+    if stored is None:
+        return None
+    values = {
+        "taken_at": stored.computed_at,
+        "total": stored.total,
+        "unit_total": stored.unit_total,
+        "tpi_total": stored.tpi_total,
+        "answered": stored.answered,
+        "questions": stored.questions,
+        "with_evidence": stored.with_evidence,
+        "meets": stored.meets,
+        "figures": stored.figures,
+        "surveys": stored.surveys,
+    }
+    ScoreSnapshot.objects.bulk_create(
+        [ScoreSnapshot(programme_id=programme_id, date=date, **values)],
+        update_conflicts=True,
+        unique_fields=["programme", "date"],
+        update_fields=list(values),
+    )
+    return ScoreSnapshot.objects.get(programme_id=programme_id, date=date)
+
+
+def open_programme_ids() -> list[int]:
+    return list(
+        Programme.objects.exclude(status=Programme.Status.CLOSED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def scores_to_repair(*, now: datetime.datetime | None = None) -> list[int]:
+    """Programmes whose stored score is stale and not queued (or queued too long ago), and
+    open programmes without a stored score yet."""
+    now = now or timezone.now()
+    stale = (
+        ProgrammeScore.objects.filter(generation__gt=F("computed_generation"))
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - SCORE_QUEUE_TIMEOUT))
+        .values_list("programme_id", flat=True)
+    )
+    missing = (
+        Programme.objects.exclude(status=Programme.Status.CLOSED)
+        .filter(stored_score__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    return sorted({*stale, *missing})

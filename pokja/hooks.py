@@ -32,3 +32,24 @@ def page_actions(page: str, request, programme, access, **objects) -> list[dict]
         if action is not None:
             actions.append(action)
     return actions
+
+
+# --------------------------------------------------------------------------- changes
+
+# Apps above pokja that keep figures derived from a programme (evaluations: the stored score)
+# register a listener here in AppConfig.ready(). pokja's services (and those of apps below the
+# listener, such as surveys) call `programme_changed` inside the transaction that changed
+# something those figures depend on: a programme's settings, survey responses.
+ChangeListener = Callable[[int], None]
+_change_listeners: list[ChangeListener] = []
+
+
+def register_programme_change_listener(listener: ChangeListener) -> None:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def programme_changed(programme_id: int) -> None:
+    """Tell the registered listeners that programme `programme_id` changed."""
+    for listener in _change_listeners:
+        listener(programme_id)

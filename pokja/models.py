@@ -338,6 +338,11 @@ def programme_today() -> datetime.date:
     return timezone.localdate(timezone=PROGRAMME_TIME_ZONE)
 
 
+def programme_date(moment: datetime.datetime) -> datetime.date:
+    """The date in Asia/Jakarta at `moment` (an aware datetime)."""
+    return timezone.localdate(moment, timezone=PROGRAMME_TIME_ZONE)
+
+
 class ActionPlanItemQuerySet(models.QuerySet):
     def late(self, today: datetime.date | None = None):
         """Items still open whose due date has passed (lateness is never stored)."""

@@ -66,6 +66,18 @@ def pytest_runtest_setup(item):
                 pytest.skip(f"[{marker}] {reason}")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_published_by_tests_stay_in_memory():
+    # Without Redis the broker is a folder of the development setup (var/celery): tasks the
+    # code under test publishes go to an in-memory broker instead. With Redis they go there
+    # (the tests that start a worker read them).
+    from tests.brokers import switch_broker
+
+    if django_settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        switch_broker("memory://")
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     # Hashing passwords properly is slow; tests do not need it.

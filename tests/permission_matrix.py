@@ -223,6 +223,39 @@ def _only(allowed: tuple[str, ...], status: int) -> dict[str, int]:
     return read_by_viewers(**{r: (status if r in allowed else 403) for r in VIEWERS})
 
 
+def _survey(world: World) -> dict:
+    from tests.surveys.factories import make_survey
+
+    survey = make_survey(world.programme)
+    return {**programme_kwargs(world), "survey_id": survey.pk}
+
+
+def _official_figure(world: World) -> dict:
+    from surveys.loader import load_bundled_instruments
+
+    load_bundled_instruments()  # q125 is survey-fed once the SPAK instrument is loaded
+    return {**programme_kwargs(world), "question": 125}
+
+
+def _public_survey(world: World) -> dict:
+    from tests.surveys.factories import make_survey
+
+    return {"token": make_survey(world.programme).public_token}
+
+
+# Survey settings, codes, posters and imports: the coordinator and the unit's administrators.
+SURVEY_MANAGERS = read_by_viewers(
+    **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
+)
+# Exports of survey data: whoever may export the programme's data.
+SURVEY_EXPORTERS = read_by_viewers(
+    **{r: 403 for r in VIEWERS if r not in ("koordinator", "pimpinan", "unit_admin", "site_admin")}
+)
+# Respondents' pages: everyone, signed in or not. The survey's link answers with a redirect
+# to the address of a new filled-in form (tests/surveys/test_submission.py follows it).
+RESPONDENTS = statuses(200, anonymous=200)
+RESPONDENTS_LINK = statuses(302)
+
 # Who changes what in Pokja 1's action plan and the registers, beyond reading.
 POKJA1_EDITORS = ("koordinator", "ketua1", "anggota1", "site_admin")
 POKJA1_CHAIRS = ("koordinator", "ketua1", "site_admin")
@@ -469,6 +502,21 @@ MATRIX: dict[str, Case] = {
     ),
     "unit_person_password_reset": Case(_person, for_unit_admins(302), method="post"),
     "unit_person_unlock": Case(_person, for_unit_admins(302), method="post"),
+    "survey_list": Case(programme_kwargs, read_by_viewers()),
+    "survey_create": Case(programme_kwargs, SURVEY_MANAGERS),
+    "official_figure": Case(_official_figure, SURVEY_MANAGERS),
+    "survey_detail": Case(_survey, read_by_viewers()),
+    "survey_edit": Case(_survey, SURVEY_MANAGERS),
+    "survey_preview": Case(_survey, SURVEY_MANAGERS),
+    "survey_codes": Case(_survey, SURVEY_MANAGERS),
+    "survey_poster": Case(_survey, SURVEY_MANAGERS),
+    "survey_qr": Case(_survey, SURVEY_MANAGERS),
+    "survey_import": Case(_survey, SURVEY_MANAGERS),
+    "survey_import_template": Case(_survey, SURVEY_MANAGERS),
+    "survey_export_responses": Case(lambda w: {**_survey(w), "fmt": "csv"}, SURVEY_EXPORTERS),
+    "survey_export_results": Case(lambda w: {**_survey(w), "fmt": "xlsx"}, SURVEY_EXPORTERS),
+    "survey_public": Case(_public_survey, RESPONDENTS_LINK),
+    "survey_thanks": Case(_public_survey, RESPONDENTS),
     **PLAN_MATRIX,
     **LKE_MATRIX,
     **WORKSHEET_MATRIX,
@@ -494,6 +542,7 @@ PROGRAMME_LOCAL_IDS = {
     "lke_evidence_link",
     "lke_evidence_pick",
     "lke_evidence_upload",
+    "official_figure",  # a question number
 }
 
 # Reachable without signing in, answering 200 to everyone.

@@ -226,6 +226,10 @@ STORAGES = {
     },
 }
 ZI_EVIDENCE_MAX_MB = env_int("ZI_EVIDENCE_MAX_MB", 20, minimum=1)
+# Public survey pages, per client address and 10 minutes: submissions accepted, and wrong
+# single-use codes tried (codes are short enough to be read off paper, so guessing is capped).
+ZI_SURVEY_RATE_LIMIT = env_int("ZI_SURVEY_RATE_LIMIT", 60, minimum=1)
+ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads go to a temporary file that never grows past the largest allowed upload.
 FILE_UPLOAD_HANDLERS = [

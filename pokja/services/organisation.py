@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_change, audit_snapshot
+from pokja.hooks import programme_changed
 from pokja.models import Evidence, Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
 from pokja.uploads import check_upload
 
@@ -73,6 +74,7 @@ def programme_create(
         programme_id=programme.pk,
         unit_id=unit.pk,
     )
+    programme_changed(programme.pk)
     return programme
 
 
@@ -89,14 +91,17 @@ def programme_update(*, actor: User, programme: Programme, **changes) -> Program
         setattr(programme, name, value)
     programme.full_clean()
     programme.save()
+    after = audit_snapshot(programme, PROGRAMME_FIELDS)
     audit_change(
         actor=actor,
         obj=programme,
         before=before,
-        after=audit_snapshot(programme, PROGRAMME_FIELDS),
+        after=after,
         programme_id=programme.pk,
         unit_id=programme.unit_id,
     )
+    if after != before:
+        programme_changed(programme.pk)
     return programme
 
 

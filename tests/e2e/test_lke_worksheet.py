@@ -6,6 +6,8 @@ weight x mean of item values, half up to two decimals, shown with a decimal comm
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -74,7 +76,9 @@ def test_a_pokja_member_answers_every_type_with_evidence(request, demo, device, 
     journey.screenshot("sdm-answered")
     # The survey indices are read only, with their source
     journey.goto(lke(demo, "hasil"))
-    expect(page.get_by_test_id("survey-125")).to_contain_text("Belum ada angka survei")
+    # The demo's own SPAK survey answers q125: its index, two decimals, and its source
+    expect(page.get_by_test_id("survey-index-125")).to_have_text(re.compile(r"^[0-4],\d\d$"))
+    expect(page.get_by_test_id("survey-source-125")).to_have_text("survei mandiri unit")
     assert page.get_by_test_id("unit-form-125").count() == 0
     journey.assert_no_console_errors()
     stored = {

@@ -5,7 +5,8 @@ import logging
 import pytest
 from django.db import transaction
 
-from zi_tracker.celery import app, enqueue_on_commit
+from tests.brokers import broker
+from zi_tracker.celery import app, enqueue_on_commit, publish
 
 
 @app.task(name="tests.record_call")
@@ -34,13 +35,25 @@ def test_a_rolled_back_change_enqueues_nothing(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_broker_is_logged_not_raised(caplog, settings):
+def test_an_unreachable_broker_is_logged_not_raised(caplog):
     # A real connection attempt to a port where nothing listens.
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        with caplog.at_level(logging.WARNING, logger="zi_tracker.tasks"), transaction.atomic():
-            enqueue_on_commit(record_call, 9)
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.pool.force_close_all()
+    with (
+        broker("redis://127.0.0.1:1/0"),
+        caplog.at_level(logging.WARNING, logger="zi_tracker.tasks"),
+        transaction.atomic(),
+    ):
+        enqueue_on_commit(record_call, 9)
     assert "could not enqueue tests.record_call" in caplog.text
+
+
+def test_publish_reports_an_unreachable_broker(caplog):
+    with broker("redis://127.0.0.1:1/0"), caplog.at_level(logging.WARNING, "zi_tracker.tasks"):
+        assert publish(record_call, 10, countdown=1) is False
+    assert "could not enqueue tests.record_call(10,)" in caplog.text
+
+
+def test_publish_sends_with_a_countdown(monkeypatch):
+    sent = []
+    monkeypatch.setattr(record_call, "apply_async", lambda **options: sent.append(options))
+    assert publish(record_call, 11, countdown=2) is True
+    assert sent == [{"args": (11,), "kwargs": {}, "retry": False, "countdown": 2}]

@@ -7,3 +7,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_framework", stdout=self.stdout, stderr=self.stderr)
+        call_command("load_instruments", stdout=self.stdout, stderr=self.stderr)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_change, audit_snapshot
+from pokja.hooks import programme_changed
 from surveys import codes as survey_codes
 from surveys.indices import respondent_mean
 from surveys.models import (
@@ -150,6 +151,7 @@ def survey_create(
         programme_id=programme.pk,
         unit_id=programme.unit_id,
     )
+    programme_changed(programme.pk)
     return survey
 
 
@@ -207,6 +209,8 @@ def survey_update(*, actor, survey: Survey, **changes) -> Survey:
         programme_id=survey.programme_id,
         unit_id=survey.programme.unit_id,
     )
+    # The status and dates decide which survey is in force for the LKE.
+    programme_changed(survey.programme_id)
     return survey
 
 
@@ -362,6 +366,8 @@ def response_submit(
             return Outcome.REPLAY
         return Outcome.ALREADY_ANSWERED
     if stored:
+        # A new response moves the index in force; the stored score follows (coalesced).
+        programme_changed(survey.programme_id)
         return Outcome.ACCEPTED
     # The code was not there to consume: used before, by this submission or another one.
     if _is_stored(survey, answers.submission_id):
@@ -506,6 +512,7 @@ def responses_import(
                 programme_id=survey.programme_id,
                 unit_id=survey.programme.unit_id,
             )
+            programme_changed(survey.programme_id)
     except IntegrityError:
         earlier = ResponseImport.objects.filter(survey=survey, sha256=digest).first()
         when = (
@@ -581,6 +588,7 @@ def official_figure_set(
         programme_id=programme.pk,
         unit_id=programme.unit_id,
     )
+    programme_changed(programme.pk)
     return figure
 
 
@@ -603,4 +611,5 @@ def official_figure_clear(*, actor, programme, question: int) -> bool:
         unit_id=programme.unit_id,
     )
     figure.delete()
+    programme_changed(programme.pk)
     return True

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "evaluations",
     "surveys",
     "dashboards",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -163,8 +165,41 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the user's request; the nightly run repairs what was not enqueued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-# Periodic work, as code; each entry says when it runs in WIB (Asia/Jakarta).
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work, as code; each entry says when it runs in WIB (Asia/Jakarta, the
+# CELERY_TIMEZONE above: crontab hours are WIB hours). Every task is safe to run twice or late.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every minute, day and night: scores whose run was lost (broker away, worker stopped).
+    "repair-stale-scores": {
+        "task": "evaluations.repair_stale_scores",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},  # a run missed is replaced by the next one
+    },
+    # 00:30 WIB every night: every open programme scored, the day's ScoreSnapshot kept.
+    "nightly-scores": {
+        "task": "evaluations.nightly_scores",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # 01:00 WIB every night: the stored results of the surveys running or just closed.
+    "nightly-survey-results": {
+        "task": "surveys.refresh_survey_results",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    # 06:00 WIB every day: action plans due in 7 days and in 1 day, overdue, escalations.
+    "action-plan-reminders": {
+        "task": "notifications.action_plan_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # 06:30 WIB every Monday: LKE questions answered without evidence, to each Pokja chair.
+    "evidence-reminders": {
+        "task": "notifications.evidence_reminders",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon"),
+    },
+    # 07:00 WIB every Monday: the week's digest to each coordinator.
+    "weekly-digest": {
+        "task": "notifications.weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
 
 # --- Auth and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "pokja.User"
@@ -249,6 +284,10 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 20
+elif env_str("DJANGO_EMAIL_FILE_PATH"):
+    # Each message a file in this folder (a staging server, or a worker under test).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(env_path("DJANGO_EMAIL_FILE_PATH", VAR_DIR / "mail"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ZI Tracker <zi-tracker@localhost>")

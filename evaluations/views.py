@@ -153,6 +153,8 @@ def _overview_response(request, programme, access, assessment, *, layer="effecti
     }
     if request.htmx and (raw is not None or request.htmx.target == "what-if"):
         return render(request, "evaluations/partials/what_if.html", context)
+    # When the background run last stored the score the dashboards read.
+    context["score_status"] = selectors.score_status(programme)
     return render(request, "evaluations/overview.html", context)
 
 

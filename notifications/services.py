@@ -177,7 +177,7 @@ def plan_item_message(
 ) -> Message:
     """The reminder of `kind` about `item` on `today` (in the active language)."""
     late = item.days_late_on(today)
-    due = date_format(item.due_date, "DATE_FORMAT")
+    due = date_format(item.due_date, "j F Y")
     values = {"code": item.code, "days": late, "due": due, "pokja": item.pokja.number}
     if kind == rules.DUE_IN_7:
         title = _("Action plan %(code)s is due in 7 days") % values

@@ -460,6 +460,37 @@ WORKSHEET_MATRIX: dict[str, Case] = {
     "lke_evidence_remove": Case(_attached_evidence, _only(_UNIT_ANSWERERS, 302), method="post"),
 }
 
+
+def _notification_of_anggota1(world: World) -> dict:
+    import datetime
+
+    from notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=world.anggota1,
+        programme=world.programme,
+        kind=Notification.Kind.OVERDUE,
+        item_type=Notification.ItemType.PROGRAMME,
+        item_id=world.programme.pk,
+        day=datetime.date(2026, 12, 1),
+        title="Rencana aksi terlambat",
+        body="-",
+        link="/",
+    )
+    return {"notification_id": notification.pk}
+
+
+# Everyone signed in has their own notifications; only the recipient reaches one of them.
+NOTIFICATION_MATRIX = {
+    "notification_list": Case(lambda w: {}, statuses(200)),
+    "notification_badge": Case(lambda w: {}, statuses(200)),
+    "notification_preferences": Case(lambda w: {}, statuses(200)),
+    "notification_read_all": Case(lambda w: {}, statuses(302), method="post"),
+    "notification_read": Case(
+        _notification_of_anggota1, statuses(404, anggota1=302), method="post"
+    ),
+}
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -520,6 +551,7 @@ MATRIX: dict[str, Case] = {
     **PLAN_MATRIX,
     **LKE_MATRIX,
     **WORKSHEET_MATRIX,
+    **NOTIFICATION_MATRIX,
 }
 
 # URLs whose object parameters are numbered within the programme (Pokja 1..6, question

@@ -82,7 +82,7 @@ def test_paper_responses_survey_settings_and_official_figures_make_it_stale(worl
         actor=world.coordinator, programme=p, question=127, index=Decimal("3.5"), source="BPS"
     )
     assert is_stale(p)
-    assert refreshed(p).surveys["127"]["index"] == "3.5"
+    assert Decimal(refreshed(p).surveys["127"]["index"]) == Decimal("3.5")
     official_figure_clear(actor=world.coordinator, programme=p, question=127)
     assert is_stale(p)
     assert refreshed(p).surveys["127"]["index"] is None

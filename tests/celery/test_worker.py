@@ -1,0 +1,209 @@
+"""With a real Celery worker process on the real Redis and the test database (PostgreSQL):
+scores follow answers by themselves, periodic tasks are safe to run twice, and a save with
+the broker away still succeeds and is repaired afterwards.
+
+The worker reads what the tests commit (transactional tests, no wrapping transaction) and
+sends its e-mails to files in a folder of its own (DJANGO_EMAIL_FILE_PATH).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from evaluations import services as lke
+from evaluations.models import ProgrammeScore, ScoreSnapshot
+from evaluations.selectors import programme_breakdown
+from evaluations.tasks import nightly_scores, repair_stale_scores
+from notifications.models import Notification
+from notifications.tasks import action_plan_reminders
+from tests.brokers import broker
+from tests.factories import build_world, make_plan_item
+from zi_tracker.celery import app
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+WAIT_SECONDS = 30
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}"  # the test database
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A `celery -A zi_tracker worker` process on the test database; its mail folder."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("[celery_worker] needs PostgreSQL")
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("[celery_worker] needs Redis: set REDIS_URL=redis://…")
+    mail_dir = tmp_path_factory.mktemp("mail")
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+        "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
+        "DJANGO_DB_CONN_MAX_AGE": "0",
+        "ZI_VAR_DIR": str(tmp_path_factory.mktemp("var")),
+    }
+    env.pop("EMAIL_HOST", None)
+    app.control.purge()  # messages left by earlier tests name rows long gone
+    celery = Path(sys.executable).with_name("celery")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(celery),
+                "-A",
+                "zi_tracker",
+                "worker",
+                "--pool=solo",  # one task at a time, in the order sent
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=test-{os.getpid()}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait(lambda: b" ready." in log_path.read_bytes() or process.poll() is not None, 60)
+        if process.poll() is not None:
+            pytest.fail("the worker stopped:\n" + log_path.read_text(errors="replace"))
+        yield type("Worker", (), {"mail": mail_dir, "log": log_path, "process": process})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait(condition, seconds: float = WAIT_SECONDS) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def wait_for(condition, what: str, worker) -> None:
+    if not _wait(condition):
+        log = worker.log.read_text(errors="replace")[-4000:]
+        pytest.fail(f"not within {WAIT_SECONDS} s: {what}\n--- worker log ---\n{log}")
+
+
+def mails(worker) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(worker.mail.glob("*.log"))]
+
+
+def stored(programme) -> ProgrammeScore:
+    return ProgrammeScore.objects.get(programme=programme)
+
+
+def test_an_answer_change_leads_to_a_new_stored_score_within_seconds(worker):
+    world = build_world()  # new programmes are scored at once, by the worker
+    p = world.programme
+    wait_for(lambda: stored(p).computed_at is not None, "the first score", worker)
+    before = stored(p)
+    started = time.monotonic()
+    lke.answer_set_unit(actor=world.anggota1, programme=p, number=1, value="Ya")
+    assert stored(p).is_stale
+    wait_for(
+        lambda: not stored(p).is_stale and stored(p).computed_at > before.computed_at,
+        "the score after the answer",
+        worker,
+    )
+    assert time.monotonic() - started < 15
+    assert stored(p).total == programme_breakdown(p).total.quantize(before.total) > before.total
+
+
+def test_the_nightly_task_run_twice_keeps_one_snapshot(worker):
+    world = build_world()
+    p = world.programme
+    at = "2026-12-13T00:30:00+07:00"
+    nightly_scores.delay(at=at)
+    wait_for(lambda: ScoreSnapshot.objects.count() == 2, "the first night's snapshots", worker)
+    lke.answer_set_unit(actor=world.anggota1, programme=p, number=1, value="Ya")
+    live = programme_breakdown(p).total.quantize(stored(p).total)
+    nightly_scores.delay(at=at)
+    wait_for(
+        lambda: ScoreSnapshot.objects.get(programme=p).total == live,
+        "the second run replacing the day's snapshot",
+        worker,
+    )
+    assert [s.date for s in ScoreSnapshot.objects.filter(programme=p)] == [
+        datetime.date(2026, 12, 13)
+    ]
+    assert ScoreSnapshot.objects.count() == 2
+
+
+def test_a_reminder_task_run_twice_sends_one_email(worker):
+    world = build_world()
+    make_plan_item(
+        world.programme,
+        1,
+        start_date=datetime.date(2026, 1, 5),
+        due_date=datetime.date(2026, 12, 12),
+        owners=[world.anggota1],
+        title="Survei internal",
+    )
+    first_day = "2026-12-13T06:00:00+07:00"  # 1 day overdue: the owner only
+    action_plan_reminders.delay(at=first_day)
+    action_plan_reminders.delay(at=first_day)
+    # the solo worker runs tasks in the order sent: once the next day's mail is there, both
+    # runs for the first day are done
+    action_plan_reminders.delay(at="2026-12-14T06:00:00+07:00")
+    wait_for(lambda: len(mails(worker)) >= 2, "the next day's mail", worker)
+    time.sleep(0.5)
+    sent = mails(worker)
+    assert len(sent) == 2
+    assert sum("terlambat (1 hari)" in m for m in sent) == 1
+    assert sum("terlambat (2 hari)" in m for m in sent) == 1
+    assert all(f"To: {world.anggota1.email}" in m for m in sent)
+    assert Notification.objects.filter(recipient=world.anggota1).count() == 2
+
+
+def test_with_the_broker_away_a_save_succeeds_and_the_worker_repairs_it(worker, client, caplog):
+    world = build_world()
+    p = world.programme
+    wait_for(lambda: stored(p).computed_at is not None, "the first score", worker)
+    before = stored(p).total
+    client.force_login(world.anggota1)
+    path = reverse("lke_answer_unit", kwargs={**p.url_kwargs(), "number": 1})
+    with (
+        broker("redis://127.0.0.1:1/0"),  # nothing listens there
+        caplog.at_level(logging.WARNING, logger="zi_tracker.tasks"),
+    ):
+        started = time.monotonic()
+        response = client.post(path, {"value": "Ya", "note": ""})
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 10  # the save does not hang on the broker
+    assert "could not enqueue evaluations.recompute_programme_score" in caplog.text
+    assert stored(p).is_stale and stored(p).queued_at is None
+    time.sleep(3)
+    assert stored(p).is_stale  # nobody told the worker
+    repair_stale_scores.delay()  # what beat sends every minute
+    wait_for(lambda: not stored(p).is_stale, "the repair run", worker)
+    assert stored(p).total == programme_breakdown(p).total.quantize(before) > before

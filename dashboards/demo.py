@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from evaluations import demo as evaluations_demo
 from evaluations.loader import load_bundled_framework
+from notifications import demo as notifications_demo
 from pokja import demo as pokja_demo
 from pokja.models import Programme
 from surveys import demo as surveys_demo
@@ -24,5 +25,6 @@ def seed_demo(*, units: int = 0) -> DemoResult:
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)
+    notifications_demo.seed_notifications(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     return DemoResult(programme=programme, extra_programmes=extra)

@@ -51,10 +51,16 @@ def absolute_url(path: str) -> str:
 
 
 def notification_create(
-    *, recipient: User, programme_id: int, day: datetime.date, message: Message
+    *,
+    recipient: User,
+    programme_id: int,
+    day: datetime.date,
+    message: Message,
+    email: bool = True,
 ) -> Notification | None:
     """Store the notification unless the person has it already (same item, kind and day) or
-    turned its kind off; None then. Only a newly stored notification is e-mailed."""
+    turned its kind off; None then. Only a newly stored notification is e-mailed (``email``
+    False: in the app only, e.g. the demo data)."""
     if recipient.pk in selectors.opted_out([recipient.pk], message.kind):
         return None
     try:
@@ -69,10 +75,12 @@ def notification_create(
                 title=message.title[:200],
                 body=message.body,
                 link=message.link,
+                emailed_at=None if email else timezone.now(),
             )
     except IntegrityError:  # sent already: this run is a repeat
         return None
-    transaction.on_commit(lambda: notification_email(notification_id=notification.pk))
+    if email:
+        transaction.on_commit(lambda: notification_email(notification_id=notification.pk))
     return notification
 
 
@@ -220,7 +228,7 @@ def _recipients(item: ActionPlanItem, audience: str, people: selectors.People) -
     return [u for u in candidates if u not in owners]
 
 
-def reminders_action_plans(*, programme_id: int, day: datetime.date) -> int:
+def reminders_action_plans(*, programme_id: int, day: datetime.date, email: bool = True) -> int:
     """Today's reminders about the programme's action plans; how many were newly created.
 
     Safe to run twice: the database keeps one notification per person, item, kind and day.
@@ -244,12 +252,13 @@ def reminders_action_plans(*, programme_id: int, day: datetime.date) -> int:
                             programme_id=programme.pk,
                             day=day,
                             message=message,
+                            email=email,
                         )
                     )
     return created
 
 
-def reminders_evidence(*, programme_id: int, day: datetime.date) -> int:
+def reminders_evidence(*, programme_id: int, day: datetime.date, email: bool = True) -> int:
     """The weekly reminder to each Pokja chair: LKE questions answered without evidence."""
     programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
     if programme is None:
@@ -282,7 +291,11 @@ def reminders_evidence(*, programme_id: int, day: datetime.date) -> int:
             )
             created += bool(
                 notification_create(
-                    recipient=chair, programme_id=programme.pk, day=day, message=message
+                    recipient=chair,
+                    programme_id=programme.pk,
+                    day=day,
+                    message=message,
+                    email=email,
                 )
             )
     return created
@@ -302,7 +315,7 @@ def digest_message(programme: Programme, digest: rules.Digest, day: datetime.dat
     )
 
 
-def digest_send(*, programme_id: int, day: datetime.date) -> int:
+def digest_send(*, programme_id: int, day: datetime.date, email: bool = True) -> int:
     """The weekly digest of the programme to its coordinators; how many were newly created."""
     programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
     if programme is None:
@@ -316,7 +329,11 @@ def digest_send(*, programme_id: int, day: datetime.date) -> int:
     return sum(
         bool(
             notification_create(
-                recipient=coordinator, programme_id=programme.pk, day=day, message=message
+                recipient=coordinator,
+                programme_id=programme.pk,
+                day=day,
+                message=message,
+                email=email,
             )
         )
         for coordinator in people.coordinators

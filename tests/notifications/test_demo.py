@@ -1,0 +1,26 @@
+"""The demo world comes with notifications for its people, in the app only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_people_find_notifications_and_nothing_is_mailed(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    kinds = set(Notification.objects.values_list("recipient__username", "kind"))
+    assert ("koordinator", "digest") in kinds
+    assert any(kind in ("overdue", "due_7", "due_1") for _, kind in kinds)
+    assert any(user.startswith("ketua") for user, _ in kinds)
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+    assert mail.outbox == []
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    count = Notification.objects.count()
+    call_command("seed_demo")
+    assert Notification.objects.count() == count

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from evaluations import services
 from evaluations.models import ProgrammeScore
@@ -47,7 +48,7 @@ def _each_programme(programme_ids, work, what: str) -> int:
     for programme_id in programme_ids:
         try:
             done += work(programme_id) is not None
-        except TRANSIENT_DB_ERRORS:
+        except (*TRANSIENT_DB_ERRORS, SoftTimeLimitExceeded):  # out of time: stop the run
             raise
         except Exception:
             logger.exception("%s failed for programme %s", what, programme_id)

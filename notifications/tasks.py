@@ -11,6 +11,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from evaluations.services import open_programme_ids
 from notifications import services
@@ -27,8 +28,7 @@ OPTIONS = {
     "retry_backoff_max": 1800,
     "retry_jitter": True,
     "max_retries": 6,
-    "soft_time_limit": 540,
-    "time_limit": 600,
+    # time limits: CELERY_TASK_TIME_LIMIT (ZI_TASK_TIME_LIMIT) and its soft limit
 }
 
 
@@ -38,7 +38,7 @@ def _for_each_programme(work, at: str | None, what: str) -> int:
     for programme_id in open_programme_ids():
         try:
             created += work(programme_id=programme_id, day=day)
-        except TRANSIENT_DB_ERRORS:
+        except (*TRANSIENT_DB_ERRORS, SoftTimeLimitExceeded):
             raise
         except Exception:  # one programme's bad data must not stop the others' reminders
             logger.exception("%s failed for programme %s", what, programme_id)

@@ -6,6 +6,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from pokja.models import programme_date
 from surveys.models import Survey
@@ -25,8 +26,6 @@ RECENTLY_ENDED = datetime.timedelta(days=7)
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=5,
-    soft_time_limit=540,
-    time_limit=600,
 )
 def refresh_survey_results(at: str | None = None) -> int:
     """Recompute the stored results of the surveys running or ended in the last week (the day
@@ -42,7 +41,7 @@ def refresh_survey_results(at: str | None = None) -> int:
     for survey_id in survey_ids:
         try:
             done += survey_results_refresh(survey_id=survey_id) is not None
-        except TRANSIENT_DB_ERRORS:
+        except (*TRANSIENT_DB_ERRORS, SoftTimeLimitExceeded):
             raise
         except Exception:
             logger.exception("refreshing the results of survey %s failed", survey_id)

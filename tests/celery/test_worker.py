@@ -98,6 +98,13 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
             process.wait()
 
 
+@pytest.fixture(autouse=True)
+def _empty_mail_folder(request):
+    if "worker" in request.fixturenames:
+        for path in request.getfixturevalue("worker").mail.glob("*"):
+            path.unlink()
+
+
 def _wait(condition, seconds: float = WAIT_SECONDS) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -182,6 +189,33 @@ def test_a_reminder_task_run_twice_sends_one_email(worker):
     assert sum("terlambat (2 hari)" in m for m in sent) == 1
     assert all(f"To: {world.anggota1.email}" in m for m in sent)
     assert Notification.objects.filter(recipient=world.anggota1).count() == 2
+
+
+def test_escalation_on_day_three_and_day_seven_in_jakarta(worker):
+    world = build_world()
+    make_plan_item(
+        world.programme,
+        1,
+        start_date=datetime.date(2026, 1, 5),
+        due_date=datetime.date(2026, 12, 10),
+        owners=[world.anggota1],
+    )
+    # 00:30 WIB on the 13th and the 17th: still the 12th and the 16th in UTC
+    action_plan_reminders.delay(at="2026-12-12T17:30:00+00:00")
+    action_plan_reminders.delay(at="2026-12-16T17:30:00+00:00")
+    wait_for(lambda: len(mails(worker)) >= 5, "the reminders of both days", worker)
+    time.sleep(0.5)
+
+    def to(user) -> list[str]:
+        return [m for m in mails(worker) if f"To: {user.email}" in m]
+
+    assert len(mails(worker)) == 5
+    assert [("(3 hari)" in m, "(7 hari)" in m) for m in to(world.anggota1)].count(
+        (True, False)
+    ) == 1
+    assert len(to(world.ketua1)) == 2  # from day 3
+    assert len(to(world.coordinator)) == 1  # from day 7
+    assert "Pokja 1: rencana aksi RA 1.1 terlambat (7 hari)" in to(world.coordinator)[0]
 
 
 def test_with_the_broker_away_a_save_succeeds_and_the_worker_repairs_it(worker, client, caplog):

@@ -79,6 +79,7 @@ class DigestFacts:
     meets: dict[str, bool]  # predicate -> whether the score meets it
     late: list[PokjaLate]  # every Pokja, in number order
     surveys: list[SurveyProgress]
+    shortfalls: int | None = None  # requirements of the target predicate not met yet
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Digest:
     total: Decimal | None
     change: Decimal | None  # since a week ago; None when either end is unknown
     meets_target: bool
+    shortfalls: int | None  # of the target predicate, when it is not met
     late_total: int
     late: list[PokjaLate]  # only the Pokja with late items
     surveys: list[SurveyProgress]
@@ -103,10 +105,12 @@ def digest_of(facts: DigestFacts) -> Digest:
         else facts.total - facts.total_week_ago
     )
     late = [p for p in facts.late if p.late]
+    meets_target = bool(facts.meets.get(facts.target))
     return Digest(
         total=facts.total,
         change=change,
-        meets_target=bool(facts.meets.get(facts.target)),
+        meets_target=meets_target,
+        shortfalls=None if meets_target else facts.shortfalls,
         late_total=sum(p.late for p in late),
         late=late,
         surveys=list(facts.surveys),

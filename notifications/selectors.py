@@ -127,6 +127,11 @@ def digest_facts(programme: Programme, today: datetime.date) -> rules.DigestFact
         total=stored.total if stored and stored.is_computed else None,
         total_week_ago=week_ago[programme.pk].total if programme.pk in week_ago else None,
         meets=stored.meets if stored else {},
+        shortfalls=(
+            stored.figures.get("predicates", {}).get(programme.target, {}).get("shortfalls")
+            if stored and stored.is_computed
+            else None
+        ),
         late=[rules.PokjaLate(p.number, p.name, p.late) for p in late],
         surveys=[
             rules.SurveyProgress(s["title"], s["respondents"], s["target_sample"]) for s in surveys

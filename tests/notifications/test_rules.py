@@ -69,6 +69,7 @@ def facts(**changes) -> DigestFacts:
             PokjaLate(5, "Penguatan Pengawasan", 3),
         ],
         "surveys": [SurveyProgress("SPAK", 150, 400), SurveyProgress("SPKP", 0, None)],
+        "shortfalls": 4,
     }
     return DigestFacts(**(values | changes))
 
@@ -77,7 +78,7 @@ def test_the_digest_of_a_week():
     digest = digest_of(facts())
     assert digest.total == Decimal("72.40")
     assert digest.change == Decimal("2.25") and digest.sign == "+"
-    assert digest.meets_target is False
+    assert digest.meets_target is False and digest.shortfalls == 4
     assert [(p.number, p.late) for p in digest.late] == [(1, 2), (5, 3)]  # Pokja 2 not listed
     assert digest.late_total == 5
     assert [s.percent for s in digest.surveys] == [37, None]  # 150 / 400 = 37.5 % rounded down
@@ -86,7 +87,7 @@ def test_the_digest_of_a_week():
 def test_a_fall_a_first_week_and_a_target_met():
     fall = digest_of(facts(total=Decimal("69.00"), meets={"WBK": True, "WBBM": False}))
     assert fall.change == Decimal("-1.15") and fall.sign == ""
-    assert fall.meets_target is True
+    assert fall.meets_target is True and fall.shortfalls is None  # met: nothing short
     assert digest_of(facts(target="WBBM", meets={"WBK": True})).meets_target is False
     first = digest_of(facts(total_week_ago=None))
     assert first.change is None and first.sign == ""

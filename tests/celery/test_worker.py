@@ -27,7 +27,7 @@ from evaluations.selectors import programme_breakdown
 from evaluations.tasks import nightly_scores, repair_stale_scores
 from notifications.models import Notification
 from notifications.tasks import action_plan_reminders
-from tests.brokers import broker
+from tests.brokers import broker, switch_broker
 from tests.factories import build_world, make_plan_item
 from zi_tracker.celery import app
 
@@ -99,10 +99,13 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _empty_mail_folder(request):
+def _empty_mail_folder_and_new_broker_connections(request):
     if "worker" in request.fixturenames:
         for path in request.getfixturevalue("worker").mail.glob("*"):
             path.unlink()
+        # The test set-up empties the Redis database (cache.clear()), the queue's routing
+        # with it: connections made from now on declare it again.
+        switch_broker(os.environ["REDIS_URL"])
 
 
 def _wait(condition, seconds: float = WAIT_SECONDS) -> bool:

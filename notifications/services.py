@@ -173,6 +173,13 @@ def notification_preference_update(
 # --------------------------------------------------------------------------- the runs
 
 
+def _programme(programme_id: int) -> Programme | None:
+    programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
+    if programme is None:  # deleted since the run listed it
+        logger.info("programme %s no longer exists; nothing to remind of", programme_id)
+    return programme
+
+
 def _plan_item_link(item: ActionPlanItem, programme: Programme) -> str:
     return reverse(
         "plan_item_detail",
@@ -233,7 +240,7 @@ def reminders_action_plans(*, programme_id: int, day: datetime.date, email: bool
 
     Safe to run twice: the database keeps one notification per person, item, kind and day.
     """
-    programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
+    programme = _programme(programme_id)
     if programme is None:
         return 0
     people = selectors.programme_people(programme)
@@ -260,7 +267,7 @@ def reminders_action_plans(*, programme_id: int, day: datetime.date, email: bool
 
 def reminders_evidence(*, programme_id: int, day: datetime.date, email: bool = True) -> int:
     """The weekly reminder to each Pokja chair: LKE questions answered without evidence."""
-    programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
+    programme = _programme(programme_id)
     if programme is None:
         return 0
     missing = selectors.answers_without_evidence(programme)
@@ -317,7 +324,7 @@ def digest_message(programme: Programme, digest: rules.Digest, day: datetime.dat
 
 def digest_send(*, programme_id: int, day: datetime.date, email: bool = True) -> int:
     """The weekly digest of the programme to its coordinators; how many were newly created."""
-    programme = Programme.objects.select_related("unit").filter(pk=programme_id).first()
+    programme = _programme(programme_id)
     if programme is None:
         return 0
     people = selectors.programme_people(programme)

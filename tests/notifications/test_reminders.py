@@ -193,10 +193,12 @@ def test_done_items_and_closed_programmes_get_no_reminders(world):
     assert run(action_plan_reminders, AT_13_DEC_0030_WIB) == 0
 
 
-def test_a_programme_deleted_meanwhile_is_skipped_quietly(world):
+def test_a_programme_deleted_meanwhile_is_skipped_quietly(world, caplog):
+    caplog.set_level(logging.INFO, logger="notifications.services")
     assert services.reminders_action_plans(programme_id=10**9, day=datetime.date(2026, 12, 13)) == 0
     assert services.reminders_evidence(programme_id=10**9, day=datetime.date(2026, 12, 13)) == 0
     assert services.digest_send(programme_id=10**9, day=datetime.date(2026, 12, 13)) == 0
+    assert caplog.text.count(f"programme {10**9} no longer exists") == 3
 
 
 # --------------------------------------------------------------------------- evidence

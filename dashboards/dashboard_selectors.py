@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -46,7 +46,7 @@ from evaluations.selectors import (
     score_status,
     stored_score,
 )
-from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
+from pokja.models import ActionPlanItem, Pokja, Programme, User, programme_today
 from pokja.selectors import (
     PlanCounts,
     TlhpSummary,
@@ -448,13 +448,15 @@ class LateRow:
     days_late: int
 
 
-def late_plan_items(
-    programme: Programme, *, today: datetime.date, pokja: Pokja | None = None, limit: int
-) -> list[LateRow]:
+def late_plan_items(programme: Programme, *, today: datetime.date, limit: int) -> list[LateRow]:
     """The longest-late open items with their owners (two queries)."""
-    items = plan_items(programme=programme, pokja=pokja, late=True, today=today).order_by(
-        "due_date", "pokja__number", "number"
-    )[:limit]
+    items = (
+        ActionPlanItem.objects.late(today)
+        .filter(programme=programme)
+        .select_related("pokja")
+        .prefetch_related(Prefetch("owners", queryset=User.objects.order_by("full_name")))
+        .order_by("due_date", "pokja__number", "number")[:limit]
+    )
     return [LateRow(item, item.days_late_on(today)) for item in items]
 
 

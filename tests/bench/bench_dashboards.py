@@ -318,7 +318,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=25)
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
-    args = parser.parse_args()
+    args, _rest = parser.parse_known_args()  # `python -m tests.bench dashboards` passes a name
     url, postgres = bench_database_url()
     if postgres and not args.reuse:
         _admin(url, f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')

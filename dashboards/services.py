@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.services import audit_change, audit_snapshot
+from dashboards.models import ProposalRecord
 from dashboards.selectors import plan_drafts
 from evaluations.services import answer_set_unit
 from pokja.access import ProgrammeAccess
@@ -66,3 +68,33 @@ def plan_draft_accept(
         due_date=due,
         note=_("Accepted from the LKE drafts"),
     )
+
+
+PROPOSAL_FIELDS = ("audit_opinion", "sakip_grade", "note")
+
+
+@transaction.atomic
+def proposal_record_update(
+    *, actor: User, programme: Programme, audit_opinion: str, sakip_grade: str, note: str = ""
+) -> ProposalRecord:
+    """Record the agency's audit opinion and SAKIP grade for the proposal checklist (audited)."""
+    record = ProposalRecord.objects.select_for_update().filter(programme=programme).first()
+    before = audit_snapshot(record, PROPOSAL_FIELDS) if record else None
+    if record is None:
+        record = ProposalRecord(programme=programme)
+    record.audit_opinion = audit_opinion
+    record.sakip_grade = sakip_grade
+    record.note = note
+    record.updated_by = actor
+    record.full_clean(exclude=["programme", "updated_by"])
+    record.save()
+    audit_change(
+        actor=actor,
+        obj=record,
+        before=before,
+        after=audit_snapshot(record, PROPOSAL_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+        object_repr=_("Proposal prerequisites of %(programme)s") % {"programme": programme},
+    )
+    return record

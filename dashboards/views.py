@@ -8,15 +8,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboards import services
+from dashboards.cache import cached_part, overview_version, programme_version
+from dashboards.dashboard_selectors import coordinator_dashboard, pokja_dashboard
+from dashboards.exports import overview_workbook
+from dashboards.forms import OverviewFilterForm, ProposalRecordForm
+from dashboards.models import ProposalRecord
+from dashboards.overview import overseen_programmes, overview, overview_choices
 from dashboards.selectors import plan_drafts
 from pokja.access import get_programme_for_user, manageable_unit_ids, visible_programmes
-from pokja.models import Pokja, ProgrammeRole, UnitRole
+from pokja.models import Pokja, Programme, ProgrammeRole, UnitRole, programme_today
 from pokja.selectors import change_agents_pokja
+from pokja.spreadsheets import xlsx_response
 
 
 @login_required
@@ -53,6 +63,8 @@ def home(request):
             "cards": cards,
             "unit_roles": unit_roles,
             "can_create_programme": manageable is None or bool(manageable),
+            "can_overview": user.is_superuser
+            or any(role.kind == UnitRole.Kind.OVERSIGHT for role in unit_roles),
         },
     )
 
@@ -138,3 +150,124 @@ def plan_draft_accept(request, unit_code: str, year: int, number: int, question:
     return redirect(
         "plan_item_edit", **programme.url_kwargs(), number=pokja.number, item_id=item.pk
     )
+
+
+# --------------------------------------------------------------------------- dashboards
+
+
+@login_required
+def programme_dashboard(request, unit_code: str, year: int):
+    """The coordinator's morning page: where the unit stands, what blocks WBK/WBBM, who is late.
+
+    The same for everyone who sees the programme, so its body is kept in the cache under the
+    version of the data it shows (dashboards.cache); only the coordinator's form is per person.
+    """
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+
+    def build() -> str:
+        return render_to_string(
+            "dashboards/partials/programme_dashboard_body.html",
+            {"programme": programme, "d": coordinator_dashboard(programme)},
+        )
+
+    body = cached_part(f"programme-{programme.pk}", programme_version(programme), build)
+    form = None
+    if access.can_coordinate:
+        record = ProposalRecord.objects.filter(programme=programme).first()
+        form = ProposalRecordForm(
+            initial={
+                "audit_opinion": record.audit_opinion if record else "",
+                "sakip_grade": record.sakip_grade if record else "",
+                "note": record.note if record else "",
+            }
+        )
+    return render(
+        request,
+        "dashboards/programme_dashboard.html",
+        {
+            "programme": programme,
+            "access": access,
+            "section": "dashboard",
+            "body": mark_safe(body),
+            "prerequisites_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_record(request, unit_code: str, year: int):
+    """The coordinator records the agency's audit opinion and SAKIP grade (audited)."""
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    form = ProposalRecordForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    else:
+        services.proposal_record_update(
+            actor=request.user, programme=programme, **form.cleaned_data
+        )
+        messages.success(request, _("Proposal prerequisites recorded."))
+    return redirect(
+        reverse("programme_dashboard", kwargs=programme.url_kwargs()) + "#prerequisites"
+    )
+
+
+@login_required
+def pokja_dashboard_view(request, unit_code: str, year: int, number: int):
+    """A Pokja's page: its area score, the questions worth most points, its plan (mine first),
+    what is late and what happened lately."""
+    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    return render(
+        request,
+        "dashboards/pokja_dashboard.html",
+        {
+            "programme": programme,
+            "access": access,
+            "pokja": pokja,
+            "d": pokja_dashboard(programme, pokja, request.user),
+            "can_edit": access.can_edit_pokja(pokja.pk),
+        },
+    )
+
+
+def _overview_for_user(request):
+    programmes = overseen_programmes(request.user)
+    if programmes is None:
+        raise PermissionDenied
+    units, years = overview_choices(programmes)
+    form = OverviewFilterForm(
+        request.GET, units=units, years=years, predicates=list(Programme.Target.values)
+    )
+    return programmes, form, form.filters(), units, years
+
+
+@login_required
+def units_overview(request):
+    """The programmes of the units a person oversees (a Polda: its Polres), side by side.
+
+    The table is kept in the cache under the version of the data it shows and the filters."""
+    programmes, form, filters, units, years = _overview_for_user(request)
+
+    def build() -> str:
+        data = overview(programmes, filters, units=units, years=years)
+        return render_to_string("dashboards/partials/overview_table.html", {"o": data})
+
+    version = f"{overview_version(programmes)}|{sorted(filters.items())}"
+    table = cached_part("overview", version, build)
+    return render(
+        request,
+        "dashboards/overview.html",
+        {"form": form, "table": mark_safe(table)},
+    )
+
+
+@login_required
+def units_overview_export(request):
+    """The overview's table, as filtered and sorted, as a workbook."""
+    programmes, _form, filters, units, years = _overview_for_user(request)
+    data = overview(programmes, filters, units=units, years=years)
+    return xlsx_response(overview_workbook(data), f"zi-overview-{programme_today():%Y%m%d}.xlsx")

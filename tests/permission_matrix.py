@@ -417,6 +417,17 @@ PLAN_MATRIX: dict[str, Case] = {
 LKE_MATRIX: dict[str, Case] = {
     "change_agents_to_lke": Case(programme_kwargs, changed_by(POKJA1_EDITORS, 302), method="post"),
     "pokja_plan_drafts": Case(_pokja1, read_by_viewers()),
+    "programme_dashboard": Case(programme_kwargs, read_by_viewers()),
+    "proposal_record": Case(
+        programme_kwargs,
+        _only(("koordinator", "site_admin"), 302),
+        method="post",
+        data=lambda w: {"audit_opinion": "WTP", "sakip_grade": "BB"},
+    ),
+    "pokja_dashboard": Case(_pokja1, read_by_viewers()),
+    # The multi-unit overview: oversight roles (of the parent unit) and site administrators.
+    "units_overview": Case(lambda w: {}, statuses(403, oversight=200, site_admin=200)),
+    "units_overview_export": Case(lambda w: {}, statuses(403, oversight=200, site_admin=200)),
     "plan_draft_accept": Case(
         lambda w: {**_pokja1(w), "question": 92}, changed_by(POKJA1_CHAIRS, 302), method="post"
     ),
@@ -566,6 +577,7 @@ PROGRAMME_LOCAL_IDS = {
     "pokja_plan_import",
     "plan_item_create",
     "pokja_plan_drafts",
+    "pokja_dashboard",
     "plan_draft_accept",  # and a question number
     "lke_section",  # section codes
     "lke_section_status",

@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module (tests/bench/bench_*.py) in turn.
 
 Each prints what it measured in this run and the ratio to its target; none is a timed test.
+bench_dashboards builds its own large dataset (500 units) in a database beside DATABASE_URL's.
 `python -m tests.bench NAME` runs only the modules whose name contains NAME.
 """
 

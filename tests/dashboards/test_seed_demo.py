@@ -75,3 +75,29 @@ def test_seed_demo_refuses_production_unless_forced(settings):
     assert not User.objects.exists()
     call_command("seed_demo", force=True)
     assert User.objects.filter(username="koordinator").exists()
+
+
+def test_extra_units_vary_for_the_overview(settings):
+    """Different totals, some units meeting WBK and some not, some with late items, and a
+    daily history per unit."""
+    from decimal import Decimal
+
+    from evaluations.models import ProgrammeScore, ScoreSnapshot
+    from pokja.models import ActionPlanItem
+
+    settings.DEBUG = True
+    call_command("seed_demo", units=12)
+    extra = Programme.objects.filter(unit__code__startswith="POLRES-DEMO-")
+    scores = ProgrammeScore.objects.filter(programme__in=extra)
+    assert scores.count() == 12 and not scores.filter(computed_at__isnull=True).exists()
+    totals = sorted(scores.values_list("total", flat=True))
+    assert len(set(totals)) >= 10 and totals[-1] - totals[0] > Decimal(10)
+    meets = [s.meets.get("WBK") for s in scores]
+    assert True in meets and False in meets
+    late = {i.programme_id for i in ActionPlanItem.objects.filter(programme__in=extra).late()}
+    assert 0 < len(late) < 12
+    history = ScoreSnapshot.objects.filter(programme__in=extra)
+    assert history.count() == 12 * 60
+    # the latest snapshot is the stored total
+    first = scores.first()
+    assert history.filter(programme=first.programme).latest("date").total == first.total

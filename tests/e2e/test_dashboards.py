@@ -1,0 +1,120 @@
+"""The dashboards in a browser, on the demo world (Polres Labuhanbatu), in Indonesian.
+
+The demo's stored score is 64.37: WBK is not met, with shortfalls in MP, TL, SDM and PW (see
+dashboards/demo.py and evaluations/demo.py); eight plan items are late.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from evaluations.models import Answer
+from pokja.demo import DEMO_PASSWORD
+
+
+def dashboard(demo) -> str:
+    programme = demo.programme
+    return f"/programmes/{programme.unit.code}/{programme.year}/dashboard/"
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_coordinator_reads_the_dashboard_and_acts_on_it(request, demo, device):
+    journey = request.getfixturevalue(device)
+    page = journey.page
+    journey.login("koordinator", DEMO_PASSWORD)
+    page.get_by_test_id("home-dashboard").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(dashboard(demo))
+    expect(page.get_by_test_id("total")).to_have_text("64,37")
+    expect(page.get_by_test_id("line-WBK")).to_contain_text("belum terpenuhi")
+    # The charts are drawn (CSP allows the vendored script and the JSON data blocks).
+    for chart in ("trend-data", "areas-data", "plans-data"):
+        expect(page.locator(f"canvas[data-chart='{chart}']")).to_have_attribute("data-drawn", "1")
+    expect(page.get_by_test_id("predicate-WBK")).to_contain_text("Penguatan Pengawasan")
+    expect(page.get_by_test_id("late-item")).to_have_count(8)
+    journey.screenshot("dashboard")
+    journey.assert_no_console_errors()
+
+    # An area bar (its row in the table beside the chart) leads to the Pokja's dashboard.
+    page.get_by_test_id("area-link-PW").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pokja/5/dashboard/")
+    expect(page.get_by_test_id("area-score")).to_have_text("6,26")
+    stakes = page.locator("[data-testid^=stake-q]")
+    assert stakes.first.get_attribute("data-testid") == "stake-q109"  # +1,25, the most
+    journey.screenshot("pokja-dashboard")
+
+    # Back on the dashboard, the longest-late item opens with its late badge.
+    journey.goto(dashboard(demo))
+    late = page.get_by_test_id("late-item").first
+    expect(late).to_contain_text("RA 6.2")
+    expect(late).to_contain_text("terlambat 40 hari")
+    late.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert re.search(r"/pokja/6/plan/\d+/$", page.url)
+    expect(page.get_by_test_id("late-badge")).to_contain_text("Terlambat")
+
+    # What-if from the dashboard: the answers that close WBK's PW gap (q109 C -> A closes
+    # 1,25 of its 2,74) are tried on the worksheet without saving anything.
+    before = list(Answer.objects.order_by("pk").values_list("unit_value", "tpi_value"))
+    journey.goto(dashboard(demo))
+    page.get_by_test_id("what-if-link").click()
+    page.wait_for_load_state()
+    assert "/lke/" in page.url
+    page.get_by_test_id("what-if").evaluate(
+        "section => section.querySelectorAll('details').forEach(d => d.open = true)"
+    )
+    page.locator("#wi-q109").select_option("A")
+    page.get_by_test_id("what-if-run").click()
+    result = page.get_by_test_id("what-if-result")
+    expect(result).to_contain_text("q109 C → A")
+    expect(result.get_by_test_id("predicate-WBK")).to_contain_text("Penguatan Pengawasan 7,5")
+    journey.screenshot("what-if-from-dashboard")
+    page.get_by_test_id("what-if-reset").click()
+    expect(page.get_by_test_id("what-if-result")).to_have_count(0)
+    assert list(Answer.objects.order_by("pk").values_list("unit_value", "tpi_value")) == before
+    journey.assert_no_console_errors()
+
+
+def test_a_pokja_member_sees_only_their_own_unit(phone, demo, settings):
+    from dashboards.demo import seed_demo
+
+    seed_demo(units=2)  # two more Polres under the same Polda
+    page = phone.page
+    phone.login("anggota5", DEMO_PASSWORD)
+    expect(page.get_by_test_id("programme-card")).to_have_count(1)
+    page.get_by_test_id("home-pokja-dashboard").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pokja/5/dashboard/")
+    expect(page.get_by_test_id("pokja-items")).to_be_visible()
+    phone.screenshot("pokja-dashboard")
+    # Another unit's dashboard does not exist for them; the overview is not theirs.
+    response = page.goto(
+        phone.base_url + "/programmes/POLRES-DEMO-001/" + str(demo.programme.year) + "/dashboard/"
+    )
+    assert response.status == 404
+    response = page.goto(phone.base_url + "/overview/")
+    assert response.status == 403
+
+
+def test_the_site_administrator_compares_the_units(desktop, demo):
+    from dashboards.demo import seed_demo
+
+    seed_demo(units=3)
+    page = desktop.page
+    desktop.login("admin", DEMO_PASSWORD)
+    page.get_by_test_id("home-overview").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("overview-row")).to_have_count(4)
+    page.select_option("#id_sort", "-total")
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_load_state()
+    totals = [
+        float(t.replace(",", ".")) for t in page.get_by_test_id("overview-total").all_inner_texts()
+    ]
+    assert totals == sorted(totals, reverse=True)
+    desktop.screenshot("overview")
+    desktop.assert_no_console_errors()

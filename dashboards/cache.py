@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
@@ -24,6 +25,11 @@ from pokja.models import Programme, programme_today
 from surveys.models import Survey
 
 LIFETIME = 15 * 60  # seconds
+_TEMPLATES = Path(__file__).parent / "templates" / "dashboards" / "partials"
+# The cached parts' own templates: a deployment that changes them starts new keys at once.
+CODE_VERSION = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(_TEMPLATES.glob("*.html")))
+).hexdigest()[:12]
 
 
 def programme_version(programme: Programme) -> str:
@@ -75,7 +81,9 @@ def overview_version(programmes: QuerySet[Programme]) -> str:
 
 def cached_part(name: str, version: str, build: Callable[[], str]) -> str:
     """The part `name` at `version` in the active language, built and kept on a miss."""
-    digest = hashlib.sha256(f"{name}|{get_language()}|{version}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{name}|{CODE_VERSION}|{get_language()}|{version}".encode()
+    ).hexdigest()
     key = f"dashboards:{name}:{digest}"
     html = cache.get(key)
     if html is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -231,7 +231,10 @@ def area_bars(
         )
         # The worksheet's rule: the two-decimal score against weight x percent, two decimals.
         bar.meets = {
-            line.code: score >= (weight * line.area_percent / _HUNDRED).quantize(Decimal("0.01"))
+            line.code: score
+            >= (weight * line.area_percent / _HUNDRED).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
             for line in lines
             if line.area_percent is not None
         }

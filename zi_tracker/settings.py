@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "evaluations",
     "surveys",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +166,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Periodic work, as code; each entry says when it runs in WIB (Asia/Jakarta).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every day at 03:30 WIB: remove export files older than ZI_EXPORT_KEEP_DAYS.
+    "reports-remove-old-exports": {
+        "task": "reports.remove_old_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Auth and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "pokja.User"
@@ -230,6 +238,8 @@ ZI_EVIDENCE_MAX_MB = env_int("ZI_EVIDENCE_MAX_MB", 20, minimum=1)
 # single-use codes tried (codes are short enough to be read off paper, so guessing is capped).
 ZI_SURVEY_RATE_LIMIT = env_int("ZI_SURVEY_RATE_LIMIT", 60, minimum=1)
 ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
+# Export files (workbooks, PDF reports, evidence bundles) are removed after this many days.
+ZI_EXPORT_KEEP_DAYS = env_int("ZI_EXPORT_KEEP_DAYS", 7, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads go to a temporary file that never grows past the largest allowed upload.
 FILE_UPLOAD_HANDLERS = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("audit.urls")),
     path("", include("dashboards.urls")),
+    path("", include("reports.urls")),
 ]

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["zi_tracker", "audit", "pokja", "evaluations", "surveys", "dashboards", "templates"]
+SOURCE_DIRS = [
+    "zi_tracker",
+    "audit",
+    "pokja",
+    "evaluations",
+    "surveys",
+    "dashboards",
+    "reports",
+    "templates",
+]
 
 
 @pytest.fixture

@@ -214,3 +214,32 @@ def test_import_lke_command(programme, tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("import_lke", str(text), programme=programme.key)
     assert "not a valid .xlsx workbook" in capsys.readouterr().err
+
+
+def test_the_import_page_previews_then_writes_on_confirmation(client, programme, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    assessment_for(programme)
+    page = reverse("lke_import", kwargs=programme.url_kwargs())
+    client.force_login(coordinator)
+    data = edited(exported(programme), K6="Ya", K7="B")
+    response = client.post(page, {"file": SimpleUploadedFile("lke.xlsx", data)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="import-changes"' in body and "K6" in body and "K7" in body
+    assert not Answer.objects.filter(assessment__programme=programme).exclude(unit_value="")
+    token = response.context["token"]
+    response = client.post(page, {"token": token})
+    assert response.status_code == 302
+    assert Answer.objects.get(assessment__programme=programme, number=2).unit_value == "B"
+    # The same token cannot be used twice.
+    response = client.post(page, {"token": token})
+    assert response.status_code == 302
+
+    bad = edited(data, K7="Z")
+    response = client.post(page, {"file": SimpleUploadedFile("lke.xlsx", bad)})
+    body = response.content.decode()
+    assert 'data-testid="import-errors"' in body and "allowed: one of A, B, C" in body
+    response = client.post(page, {"file": SimpleUploadedFile("notes.xlsx", b"hello")})
+    assert "not a valid .xlsx workbook" in response.content.decode()

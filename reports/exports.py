@@ -1,0 +1,40 @@
+"""What each kind of export builds, and the name its file gets. No writes here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from pokja.models import Programme
+from reports.selectors import lke_report
+from reports.workbook import Progress, lke_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Builder:
+    build: Callable[[Programme, Progress], bytes]
+    stem: str  # the file's name starts with it: lke-polres-alpha-2026-20261127.xlsx
+    extension: str
+    content_type: str
+
+    def filename(self, programme: Programme) -> str:
+        today = timezone.localdate()
+        return (
+            f"{self.stem}-{programme.unit.code.lower()}-{programme.year}-{today:%Y%m%d}"
+            f".{self.extension}"
+        )
+
+
+def build_lke_workbook(programme: Programme, progress: Progress) -> bytes:
+    report = lke_report(programme)
+    progress(30)
+    return lke_workbook(report, progress=progress)
+
+
+BUILDERS: dict[str, Builder] = {
+    "lke_xlsx": Builder(build_lke_workbook, "lke", "xlsx", XLSX),
+}

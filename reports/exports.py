@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from pokja.models import Programme
-from reports.selectors import lke_report
+from reports.pdf import report_pdf
+from reports.selectors import lke_report, pdf_data
 from reports.workbook import Progress, lke_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +36,13 @@ def build_lke_workbook(programme: Programme, progress: Progress) -> bytes:
     return lke_workbook(report, progress=progress)
 
 
+def build_report_pdf(programme: Programme, progress: Progress) -> bytes:
+    data = pdf_data(programme)
+    progress(20)
+    return report_pdf(data, progress=progress)
+
+
 BUILDERS: dict[str, Builder] = {
     "lke_xlsx": Builder(build_lke_workbook, "lke", "xlsx", XLSX),
+    "report_pdf": Builder(build_report_pdf, "laporan-evaluasi", "pdf", "application/pdf"),
 }

@@ -16,7 +16,8 @@ from django.urls import reverse
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.scoring import Breakdown, score
 from evaluations.selectors import AnswerLayers, answer_layers
-from pokja.models import Evidence, Programme
+from pokja.models import AuditFinding, Evidence, Pokja, Programme, ProgrammeRole, User
+from pokja.selectors import PlanCounts, TlhpSummary, plan_status_counts, tlhp_settled
 
 
 @dataclass(frozen=True)
@@ -84,4 +85,64 @@ def lke_report(programme: Programme) -> LkeReport:
         effective=score(spec, layers.layer("effective"), holds_wbk=holds),
         unit=score(spec, layers.unit, holds_wbk=holds),
         tpi=score(spec, layers.tpi, holds_wbk=holds),
+    )
+
+
+# --------------------------------------------------------------------------- the PDF report
+
+
+@dataclass
+class PokjaPlanRow:
+    number: int
+    name: str
+    counts: PlanCounts
+
+
+@dataclass
+class PdfData:
+    """What the PDF report shows beyond the worksheet: plans, audit findings, signatories."""
+
+    report: LkeReport
+    plans: list[PokjaPlanRow]
+    tlhp: TlhpSummary
+    findings: list[AuditFinding]
+    coordinator: User | None
+    head: User | None
+
+    @property
+    def plan_totals(self) -> PlanCounts:
+        total = PlanCounts()
+        for row in self.plans:
+            for status, n in row.counts.by_status.items():
+                total.by_status[status] = total.by_status.get(status, 0) + n
+            total.late += row.counts.late
+        return total
+
+
+def pdf_data(programme: Programme) -> PdfData:
+    """Everything the PDF report shows (a fixed number of queries)."""
+    report = lke_report(programme)
+    counts = plan_status_counts(programme)
+    plans = [
+        PokjaPlanRow(p.number, p.name, counts.get(p.pk, PlanCounts()))
+        for p in Pokja.objects.filter(programme=programme).order_by("number")
+    ]
+    signatories = {
+        role.kind: role.user
+        for role in ProgrammeRole.objects.filter(
+            programme=programme,
+            kind__in=(ProgrammeRole.Kind.KOORDINATOR, ProgrammeRole.Kind.PIMPINAN),
+        )
+        .select_related("user")
+        .order_by("-pk")
+    }
+    return PdfData(
+        report=report,
+        plans=plans,
+        tlhp=tlhp_settled(programme),
+        findings=list(
+            AuditFinding.objects.filter(programme=programme).order_by("report_date", "pk")
+        ),
+        coordinator=signatories.get(ProgrammeRole.Kind.KOORDINATOR),
+        head=signatories.get(ProgrammeRole.Kind.PIMPINAN),
     )

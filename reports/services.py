@@ -13,7 +13,7 @@ import logging
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -181,18 +181,22 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             )
             return None
         filename = builder.filename(job.programme)
+        content = ContentFile(data) if isinstance(data, bytes) else File(data)
         try:
-            job.file.save(filename, ContentFile(data), save=False)
+            size = content.size
+            job.file.save(filename, content, save=False)
         except OSError as exc:
             logger.exception("export %s could not be stored", job_id)
             _job_failed(job_id, _("The file could not be stored: %(error)s") % {"error": str(exc)})
             return None
+        finally:
+            content.close()
     updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.DONE,
         progress=100,
         file=job.file.name,
         filename=filename,
-        size=len(data),
+        size=size,
         finished_at=timezone.now(),
     )
     if not updated:  # removed meanwhile: do not leave its file behind

@@ -148,12 +148,21 @@ def test_two_runs_of_the_same_job_build_it_once(programme, coordinator):
     assert services.export_job_run(job_id=job.pk).status == "done"
 
 
-@pytest.mark.parametrize(("kind", "magic"), [("report_pdf", b"%PDF-"), ("lke_xlsx", b"PK")])
-def test_every_kind_of_export_builds_its_file(client, programme, coordinator, kind, magic):
+@pytest.mark.parametrize(
+    ("kind", "magic", "extension"),
+    [
+        ("report_pdf", b"%PDF-", "pdf"),
+        ("lke_xlsx", b"PK", "xlsx"),
+        ("evidence_zip", b"PK", "zip"),
+    ],
+)
+def test_every_kind_of_export_builds_its_file(
+    client, programme, coordinator, kind, magic, extension
+):
     job = ask(client, coordinator, programme, kind)
     assert run_export(job.pk) is True
     job.refresh_from_db()
     assert job.status == "done"
     response = client.get(url("export_download", programme, job_id=job.pk))
     assert b"".join(response.streaming_content).startswith(magic)
-    assert job.filename.endswith("." + ("pdf" if kind == "report_pdf" else "xlsx"))
+    assert job.filename.endswith("." + extension)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pokja.models import Programme
 from reports.bundle import evidence_bundle
 from reports.pdf import report_pdf
+from reports.plans_xlsx import plans_workbook
 from reports.selectors import lke_report, pdf_data
 from reports.workbook import Progress, lke_workbook
 
@@ -54,4 +55,10 @@ BUILDERS: dict[str, Builder] = {
     "lke_xlsx": Builder(build_lke_workbook, "lke", "xlsx", XLSX),
     "report_pdf": Builder(build_report_pdf, "laporan-evaluasi", "pdf", "application/pdf"),
     "evidence_zip": Builder(build_evidence_bundle, "data-dukung", "zip", "application/zip"),
+    "plans_xlsx": Builder(
+        lambda programme, progress: plans_workbook(programme, progress=progress),
+        "rencana-aksi",
+        "xlsx",
+        XLSX,
+    ),
 }

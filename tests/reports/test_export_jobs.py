@@ -154,6 +154,7 @@ def test_two_runs_of_the_same_job_build_it_once(programme, coordinator):
         ("report_pdf", b"%PDF-", "pdf"),
         ("lke_xlsx", b"PK", "xlsx"),
         ("evidence_zip", b"PK", "zip"),
+        ("plans_xlsx", b"PK", "xlsx"),
     ],
 )
 def test_every_kind_of_export_builds_its_file(

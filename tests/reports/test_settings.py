@@ -17,13 +17,12 @@ def test_export_keep_days_is_a_typed_setting():
         ZI_EXPORT_KEEP_DAYS="30",
     )
     assert set_.stdout.strip() == "30"
-    for bad, message in (("soon", "is not a whole number"), ("0", "must be at least 1")):
+    for bad, message in (
+        ("soon", "ZI_EXPORT_KEEP_DAYS='soon' is not a whole number"),
+        ("0", "ZI_EXPORT_KEEP_DAYS=0 must be at least 1"),
+    ):
         result = run_django("pass", ZI_EXPORT_KEEP_DAYS=bad)
         assert result.returncode != 0
-        assert (
-            f"ZI_EXPORT_KEEP_DAYS={bad!r}" in result.stderr
-            or "ZI_EXPORT_KEEP_DAYS" in result.stderr
-        )
         assert message in result.stderr
 
 

@@ -31,6 +31,7 @@ from evaluations.wording import allowed_answers
 from pokja.access import programme_access
 from pokja.models import Pokja, Programme, User
 from pokja.spreadsheets import SpreadsheetError, check_xlsx_archive
+from reports.workbook import EXPORT_MARKER
 from surveys.selectors import lke_survey_figures
 
 UNIT, TPI = "unit", "tpi"
@@ -137,6 +138,9 @@ def read_answer_cells(data: bytes, spec: FrameworkSpec) -> dict[tuple[int, str],
                 ]
             )
         sheet = workbook[sheet_name]
+        # This application's own export: its column A must still number every question row.
+        # (The official spreadsheet's column A is not relied on.)
+        ours = EXPORT_MARKER in (workbook.properties.keywords or "")
         rows = {q.excel.row: q for q in spec.questions}
         last = max(rows)
         columns = {
@@ -164,7 +168,7 @@ def read_answer_cells(data: bytes, spec: FrameworkSpec) -> dict[tuple[int, str],
                     value = value.strip() or None
                 cells[(row_number, letter)] = value
             shown = cells[(row_number, "A")]
-            if isinstance(shown, int | float) and shown != q.number:
+            if ours and shown != q.number:
                 layout.append(
                     CellError(
                         sheet_name,
@@ -180,6 +184,33 @@ def read_answer_cells(data: bytes, spec: FrameworkSpec) -> dict[tuple[int, str],
                 )
         if layout:
             raise ImportRefused(layout[:10])
+        if all(value is None for (row, letter), value in cells.items() if letter != "A"):
+            raise ImportRefused(
+                [
+                    CellError(
+                        sheet_name,
+                        None,
+                        None,
+                        None,
+                        _(
+                            "Sheet “%(sheet)s” has no answer or note on any question row "
+                            "(columns %(columns)s); it is not a filled LKE in the official "
+                            "layout."
+                        )
+                        % {
+                            "sheet": sheet_name,
+                            "columns": ", ".join(
+                                (
+                                    first.unit_answer,
+                                    first.unit_note,
+                                    first.tpi_answer,
+                                    first.tpi_note,
+                                )
+                            ),
+                        },
+                    )
+                ]
+            )
         return cells
     except ImportRefused:
         raise

@@ -34,6 +34,7 @@ from reports.selectors import LkeReport, evidence_link
 
 Progress = Callable[[int], None]
 
+EXPORT_MARKER = "zi-tracker-lke"
 SUMMARY_SHEET = "Ringkasan"
 EVIDENCE_SHEET = "Bukti Dukung"
 HEADER_ROW = 1
@@ -474,6 +475,9 @@ def lke_workbook(report: LkeReport, *, progress: Progress | None = None) -> byte
     _evidence_sheet(workbook, report)
     step(90)
     workbook.properties.title = f"LKE {report.programme.unit.code} {report.programme.year}"
+    # Marks the file as this application's export: an import then also checks that every
+    # question row still holds its question number in column A.
+    workbook.properties.keywords = f"{EXPORT_MARKER} {report.spec.slug}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -180,8 +180,8 @@ def test_a_file_that_is_not_an_lke_workbook_is_refused_with_a_clear_message(
     assert message in str(refused.value)
 
 
-def test_a_sheet_with_moved_rows_is_refused_as_the_wrong_layout(programme):
-    data = edited(exported(programme), A6=2, A7=1)
+def test_an_exported_sheet_with_moved_rows_is_refused_as_the_wrong_layout(programme):
+    data = edited(exported(programme), A6=2, A7=1, K6="Ya")
     with pytest.raises(ImportRefused) as refused:
         lke_import_preview(actor=None, programme=programme, data=data)
     assert [(e.row, e.column) for e in refused.value.errors] == [(6, "A"), (7, "A")]
@@ -243,3 +243,34 @@ def test_the_import_page_previews_then_writes_on_confirmation(client, programme,
     assert 'data-testid="import-errors"' in body and "allowed: one of A, B, C" in body
     response = client.post(page, {"file": SimpleUploadedFile("notes.xlsx", b"hello")})
     assert "not a valid .xlsx workbook" in response.content.decode()
+
+
+def test_an_official_spreadsheet_is_read_by_rows_and_columns_alone(programme):
+    """The official workbook numbers its rows its own way; only the answer columns count."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Jawaban"
+    sheet["A6"], sheet["B6"], sheet["K6"], sheet["L6"] = 1, "Unit kerja telah...", "ya", "SK"
+    sheet["A7"], sheet["K7"], sheet["N7"] = 2, "b", "C"
+    sheet["A9"], sheet["K9"] = "a.", "Tidak"
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = lke_import_preview(actor=None, programme=programme, data=out.getvalue())
+    assert [(c.number, c.side, c.what, c.after) for c in plan.changes] == [
+        (1, "unit", "answer", "Ya"),
+        (1, "unit", "note", "SK"),
+        (2, "unit", "answer", "B"),
+        (2, "tpi", "answer", "C"),
+        (3, "unit", "answer", "Tidak"),
+    ]
+
+
+def test_a_jawaban_sheet_without_any_answer_is_refused(programme):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Jawaban"
+    workbook.active["C3"] = "something else entirely"
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(ImportRefused) as refused:
+        lke_import_preview(actor=None, programme=programme, data=out.getvalue())
+    assert "has no answer or note on any question row (columns K, L, N, Q)" in str(refused.value)

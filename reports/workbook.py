@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
 from evaluations.framework_spec import CHOICE, INDEX, FrameworkSpec, QuestionSpec
-from evaluations.scoring import AnswerValue, Breakdown, display
+from evaluations.scoring import AnswerValue, Breakdown, RatioValue, display, ratio_values
 from pokja.spreadsheets import MAX_CELL_CHARS, looks_like_formula, safe_sheet_title
 from reports.selectors import LkeReport, evidence_link
 
@@ -178,6 +178,24 @@ def _heading_scores(
     return result.weight, result.score
 
 
+def ratio_rows(spec: FrameworkSpec, layers) -> dict[tuple[str, RatioValue], int]:
+    """(layer, percentage item) -> the row of the item's last count question."""
+    rows = {}
+    for kind, answers in (
+        ("effective", layers.layer("effective")),
+        ("unit", layers.unit),
+        ("tpi", layers.tpi),
+    ):
+        seen = set()
+        for ratio in ratio_values(spec, answers).values():
+            key = (ratio.sub_area, ratio.label)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows[(kind, ratio)] = max(spec.question(n).excel.row for n in ratio.questions)
+    return rows
+
+
 # --------------------------------------------------------------------------- the sheets
 
 
@@ -261,6 +279,16 @@ def _answers_sheet(workbook: Workbook, report: LkeReport) -> None:
             cell.hyperlink = links[0]
         put(sheet, f"{q.excel.tpi_answer}{row}", stored_answer(tpi_value))
         put(sheet, f"{q.excel.tpi_note}{row}", stored.tpi_note if stored and not fed else "")
+
+    # Percentage items built from counts: their value and label on the row of their last count.
+    for (kind, ratio), row in ratio_rows(spec, layers).items():
+        put(sheet, f"{COL_REMARK}{row}", ratio.label)
+        if kind == "effective":
+            put(sheet, f"{COL_SCORE}{row}", ratio.value)
+        elif kind == "unit":
+            put(sheet, f"{COL_UNIT_SCORE}{row}", ratio.value)
+        else:
+            put(sheet, f"{COL_TPI_SCORE}{row}", ratio.value)
 
     total_row = max(q.excel.row for q in spec.questions) + 2
     put(sheet, f"{COL_TEXT}{total_row}", _("TOTAL SCORE")).font = BOLD

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from evaluations.models import Answer, AnswerEvidence
-from evaluations.scoring import display
+from evaluations.scoring import display, ratio_values
 from evaluations.selectors import answer_layers, programme_breakdown
 from evaluations.services import (
     answer_evidence_add_link,
@@ -128,6 +128,19 @@ def check_scores(programme, workbook):
         assert number(sheet[f"G{row}"].value) == display(item.score)
     total_row = max(q.excel.row for q in spec.questions) + 2
     assert number(sheet[f"G{total_row}"].value) == display(effective.total)
+    # Percentage items (q89/q88, ...): value and label on the row of their last count.
+    layers = answer_layers(programme)
+    ratios = {
+        (r.sub_area, r.label): r for r in ratio_values(spec, layers.layer("effective")).values()
+    }
+    assert len(ratios) == 8  # the percentage items of lke-2021 (DOMAIN.md)
+    for ratio in ratios.values():
+        row = max(spec.question(n).excel.row for n in ratio.questions)
+        assert sheet[f"J{row}"].value == ratio.label
+        if ratio.value is None:
+            assert sheet[f"G{row}"].value is None
+        else:
+            assert abs(sheet[f"G{row}"].value - float(ratio.value)) < 1e-12
 
     summary = workbook[SUMMARY_SHEET]
     rows = summary_rows(spec)

@@ -79,9 +79,15 @@ def export_create(request, unit_code: str, year: int):
 
 @login_required
 def export_status(request, unit_code: str, year: int, job_id: int):
-    """One export's row, for the page to poll while it runs."""
-    programme, _access, job = _get_job_for_user(request, unit_code, year, job_id)
-    return render(request, "reports/partials/job_row.html", {"programme": programme, "job": job})
+    """One export: its row for the page polling it (htmx), else a page of its own."""
+    programme, access, job = _get_job_for_user(request, unit_code, year, job_id)
+    if request.htmx:
+        return render(
+            request, "reports/partials/job_row.html", {"programme": programme, "job": job}
+        )
+    return render(
+        request, "reports/job.html", {"programme": programme, "access": access, "job": job}
+    )
 
 
 @login_required

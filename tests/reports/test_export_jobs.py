@@ -23,6 +23,14 @@ def url(name, programme, **kwargs):
     return reverse(name, kwargs={**programme.url_kwargs(), **kwargs})
 
 
+def polled(client, programme, job) -> str:
+    """The job's row as the page's polling gets it."""
+    response = client.get(
+        url("export_status", programme, job_id=job.pk), headers={"HX-Request": "true"}
+    )
+    return response.content.decode()
+
+
 def ask(client, user, programme, kind="lke_xlsx") -> ExportJob:
     client.force_login(user)
     response = client.post(url("export_create", programme), {"kind": kind})
@@ -43,8 +51,11 @@ def test_an_export_is_asked_for_built_by_the_task_and_downloaded(
         False,
     )
     assert AuditEntry.objects.count() == entries + 1
-    row = client.get(url("export_status", programme, job_id=job.pk)).content.decode()
+    row = polled(client, programme, job)
+    assert row.lstrip().startswith("<tr") and "<html" not in row
     assert 'hx-trigger="every 1s"' in row and "Waiting" in row
+    page = client.get(url("export_status", programme, job_id=job.pk)).content.decode()
+    assert "<html" in page and f'id="export-{job.pk}"' in page  # opened directly: a page
 
     assert run_export(job.pk) is True
     job.refresh_from_db()
@@ -57,7 +68,7 @@ def test_an_export_is_asked_for_built_by_the_task_and_downloaded(
     job.refresh_from_db()
     assert job.file.name == stored_name
 
-    row = client.get(url("export_status", programme, job_id=job.pk)).content.decode()
+    row = polled(client, programme, job)
     assert "hx-trigger" not in row and "Done" in row and "export-download" in row
     client.force_login(pimpinan)  # anyone who sees the programme downloads
     response = client.get(url("export_download", programme, job_id=job.pk))

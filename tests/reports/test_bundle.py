@@ -92,3 +92,22 @@ def test_folder_names_are_safe(programme):
     assert question_folder(spec, spec.question(125)).startswith("Hasil/I ")
     assert question_folder(spec, spec.question(125)).endswith("/q125")
     assert all(".." not in question_folder(spec, q).split("/") for q in spec.questions)
+
+
+def test_the_bundle_reads_a_fixed_number_of_queries(
+    programme, coordinator, django_assert_num_queries
+):
+    def add(number, body):
+        answer_evidence_add_file(
+            actor=coordinator, programme=programme, number=number, uploaded=pdf("b.pdf", body)
+        )
+
+    add(1, PDF + b"1")
+    queries = 4  # the worksheet as lke_report reads it: none per file
+    with django_assert_num_queries(queries):
+        evidence_bundle(lke_report(programme)).close()
+    for number in (2, 3, 13, 22):
+        add(number, PDF + bytes([number]))
+    with django_assert_num_queries(queries):
+        archive = bundle(programme)
+    assert len(archive.namelist()) == 6

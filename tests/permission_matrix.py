@@ -502,6 +502,34 @@ NOTIFICATION_MATRIX = {
     ),
 }
 
+
+def _export_job(world: World) -> dict:
+    from django.core.files.base import ContentFile
+
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        programme=world.programme, kind="lke_xlsx", status="done", progress=100, filename="l.xlsx"
+    )
+    job.file.save("l.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    return {**programme_kwargs(world), "job_id": job.pk}
+
+
+# Exports: everyone who sees the programme sees and downloads them; those who may export the
+# programme's data ask for them; the coordinator and the TPI import LKE workbooks.
+REPORTS_MATRIX = {
+    "reports_index": Case(programme_kwargs, read_by_viewers()),
+    "export_create": Case(
+        programme_kwargs,
+        changed_by(("koordinator", "pimpinan", "unit_admin", "site_admin"), 302),
+        method="post",
+        data=lambda w: {"kind": "lke_xlsx"},
+    ),
+    "export_status": Case(_export_job, read_by_viewers()),
+    "export_download": Case(_export_job, read_by_viewers()),
+    "lke_import": Case(programme_kwargs, changed_by(("koordinator", "tpi", "site_admin"))),
+}
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -563,6 +591,7 @@ MATRIX: dict[str, Case] = {
     **LKE_MATRIX,
     **WORKSHEET_MATRIX,
     **NOTIFICATION_MATRIX,
+    **REPORTS_MATRIX,
 }
 
 # URLs whose object parameters are numbered within the programme (Pokja 1..6, question

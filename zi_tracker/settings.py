@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "surveys",
     "dashboards",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Every day at 03:30 WIB: remove export files older than ZI_EXPORT_KEEP_DAYS.
+    "reports-remove-old-exports": {
+        "task": "reports.remove_old_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Auth and sessions --------------------------------------------------------------------
@@ -265,6 +271,8 @@ ZI_EVIDENCE_MAX_MB = env_int("ZI_EVIDENCE_MAX_MB", 20, minimum=1)
 # single-use codes tried (codes are short enough to be read off paper, so guessing is capped).
 ZI_SURVEY_RATE_LIMIT = env_int("ZI_SURVEY_RATE_LIMIT", 60, minimum=1)
 ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
+# Export files (workbooks, PDF reports, evidence bundles) are removed after this many days.
+ZI_EXPORT_KEEP_DAYS = env_int("ZI_EXPORT_KEEP_DAYS", 7, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads go to a temporary file that never grows past the largest allowed upload.
 FILE_UPLOAD_HANDLERS = [

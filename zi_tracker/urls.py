@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("dashboards.urls")),
     path("", include("notifications.urls")),
+    path("", include("reports.urls")),
 ]

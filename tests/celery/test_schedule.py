@@ -86,3 +86,8 @@ def test_each_entry_has_a_comment_saying_when_it_runs_in_wib():
     assert {name for _, name in entries} == set(settings.CELERY_BEAT_SCHEDULE)
     for comment, name in entries:
         assert "WIB" in comment or "every minute" in comment.lower(), name
+
+
+def test_old_exports_are_removed_at_half_past_three_wib_each_day():
+    firings = week_of_firings("reports-remove-old-exports")
+    assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(3, 30)}

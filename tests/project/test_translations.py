@@ -18,6 +18,7 @@ SOURCE_DIRS = [
     "surveys",
     "dashboards",
     "notifications",
+    "reports",
     "templates",
 ]
 

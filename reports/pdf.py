@@ -1,0 +1,185 @@
+"""The evaluation report as a PDF (WeasyPrint, A4, in the site's language: Indonesian).
+
+Cover (unit, year, framework); summary scores and the predicate check; the area table
+(PEMENUHAN, REFORM, total); per area its weakest questions and the answers without evidence;
+the survey figures with a bar chart (SVG drawn here, no script); the action plans' status per
+Pokja; the audit findings' follow-up; a signature block for the coordinator and the head of
+unit. The data comes from ``reports.selectors`` (a fixed number of queries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from evaluations.framework_spec import CHOICE, INDEX
+from evaluations.scoring import display
+from reports.selectors import PdfData
+from reports.workbook import Progress, item_value
+
+WEAKEST = 5  # questions listed per area
+MISSING_SHOWN = 12  # questions without evidence listed per area (the rest counted)
+CHART_WIDTH = 300  # user units of the bar area
+CHART_ROW = 26
+
+
+@dataclass
+class WeakQuestion:
+    number: int
+    text: str
+    answer: str
+    value: Decimal | None
+
+
+@dataclass
+class AreaFindings:
+    code: str
+    name: str
+    pokja: int
+    score: Decimal
+    weight: Decimal
+    percent: Decimal
+    weakest: list[WeakQuestion]
+    missing: list[tuple[int, str]]
+    missing_total: int
+
+
+@dataclass
+class Bar:
+    label: str
+    index: Decimal | None
+    score: Decimal | None
+    source: str
+    respondents: int
+    y: int
+    width: Decimal
+    text_x: Decimal
+
+
+def area_findings(data: PdfData) -> list[AreaFindings]:
+    """For each area: the scored questions with the lowest values, and those lacking evidence."""
+    report = data.report
+    spec = report.spec
+    layers = report.layers
+    effective = layers.layer("effective")
+    found = []
+    for area in report.effective.areas.values():
+        questions = [q for q in spec.questions if q.area == area.code]
+        scored = [
+            q for q in questions if q.kind in (CHOICE, INDEX) and q.number not in layers.survey_fed
+        ]
+        ranked = sorted(
+            scored, key=lambda q: (item_value(q, effective[q.number].value) or Decimal(0), q.number)
+        )
+        weakest = [
+            WeakQuestion(
+                q.number,
+                q.text,
+                str(effective[q.number].value or "—"),
+                item_value(q, effective[q.number].value),
+            )
+            for q in ranked
+            if (item_value(q, effective[q.number].value) or Decimal(0)) < 1
+        ][:WEAKEST]
+        missing = [
+            (q.number, q.text)
+            for q in questions
+            if q.number not in layers.survey_fed and not report.evidence.get(q.number)
+        ]
+        found.append(
+            AreaFindings(
+                code=area.code,
+                name=area.name,
+                pokja=area.pokja,
+                score=display(area.total),
+                weight=area.weight,
+                percent=display(area.percent),
+                weakest=weakest,
+                missing=missing[:MISSING_SHOWN],
+                missing_total=len(missing),
+            )
+        )
+    return found
+
+
+def survey_bars(data: PdfData) -> list[Bar]:
+    report = data.report
+    spec = report.spec
+    bars = []
+    for row, (number, figure) in enumerate(sorted(report.layers.figures.items())):
+        q = spec.question(number)
+        high = q.index_range[1] if q.index_range else Decimal(4)
+        index = figure.index
+        width = (
+            (Decimal(index) / high * CHART_WIDTH).quantize(Decimal("0.1"))
+            if index is not None
+            else Decimal(0)
+        )
+        item = report.effective.hasil_items.get(q.hasil_item) if q.hasil_item else None
+        bars.append(
+            Bar(
+                label=item.name if item else f"q{number}",
+                index=display(Decimal(index)) if index is not None else None,
+                score=display(item.score) if item and index is not None else None,
+                source=figure.label,
+                respondents=figure.respondents,
+                y=row * CHART_ROW,
+                width=width,
+                text_x=width + 4,
+            )
+        )
+    return bars
+
+
+def report_html(data: PdfData) -> str:
+    report = data.report
+    effective = report.effective
+    parts = [p for p in effective.parts.values() if p.has_areas]
+    area_rows = [
+        {
+            "area": area,
+            "cells": [(display(area.parts[p.code]), area.part_weights[p.code]) for p in parts],
+            "total": display(area.total),
+            "percent": display(area.percent),
+        }
+        for area in effective.areas.values()
+    ]
+    bars = survey_bars(data)
+    context = {
+        "data": data,
+        "programme": report.programme,
+        "spec": report.spec,
+        "effective": effective,
+        "unit_total": display(report.unit.total),
+        "tpi_total": display(report.tpi.total),
+        "total": display(effective.total),
+        "components": [(c, display(c.score)) for c in effective.components.values()],
+        "hasil_items": [(i, display(i.score)) for i in effective.hasil_items.values()],
+        "parts": parts,
+        "area_rows": area_rows,
+        "findings": area_findings(data),
+        "bars": bars,
+        "chart_height": max(1, len(bars)) * CHART_ROW,
+        "chart_width": CHART_WIDTH,
+        "chart_ticks": [{"x": Decimal(CHART_WIDTH) * i / 4, "label": i} for i in range(5)],
+        "generated_at": timezone.localtime(),
+    }
+    return render_to_string("reports/report_pdf.html", context)
+
+
+def render_report(data: PdfData):
+    """The laid-out WeasyPrint document (its ``pages`` can be counted and read)."""
+    from weasyprint import HTML
+
+    return HTML(string=report_html(data), base_url=str(settings.BASE_DIR)).render()
+
+
+def report_pdf(data: PdfData, *, progress: Progress | None = None) -> bytes:
+    step = progress or (lambda percent: None)
+    document = render_report(data)
+    step(80)
+    return document.write_pdf()

@@ -1,0 +1,78 @@
+"""The action plans of a whole programme as one workbook: a summary per Pokja, then one sheet
+per Pokja with its items (the per-Pokja export's columns, so a sheet can be re-imported into
+its Pokja's plan)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
+from pokja.plan_import import HEADER
+from pokja.selectors import plan_items, plan_status_counts
+from pokja.spreadsheets import Sheet, write_xlsx
+from reports.workbook import Progress
+
+Status = ActionPlanItem.Status
+
+
+def plans_workbook(programme: Programme, *, progress: Progress | None = None) -> bytes:
+    """The workbook (a fixed number of queries however many items there are)."""
+    step = progress or (lambda percent: None)
+    today = programme_today()
+    pokjas = list(Pokja.objects.filter(programme=programme).order_by("number"))
+    counts = plan_status_counts(programme, today=today)
+    items = list(plan_items(programme=programme, today=today).prefetch_related("questions"))
+    step(50)
+    summary = Sheet(
+        title=_("Summary"),
+        header=[
+            "Pokja",
+            _("name"),
+            _("items"),
+            *(str(label) for label in Status.labels),
+            _("late"),
+            _("verified %"),
+        ],
+        rows=[
+            [
+                p.number,
+                p.name,
+                counts[p.pk].total,
+                *(counts[p.pk].count(value) for value in Status.values),
+                counts[p.pk].late,
+                counts[p.pk].verified_percent,
+            ]
+            for p in pokjas
+        ],
+        widths=(8, 40),
+    )
+    header = [*HEADER, _("code"), _("late"), _("days late"), _("evidence")]
+    sheets = [summary]
+    for pokja in pokjas:
+        rows = [
+            [
+                item.title,
+                item.description,
+                item.sub_area.code,
+                ", ".join(
+                    str(q.number) for q in sorted(item.questions.all(), key=lambda q: q.number)
+                ),
+                item.expected_output,
+                item.success_indicator,
+                ", ".join(owner.username for owner in item.owners.all()),
+                item.start_date,
+                item.due_date,
+                item.get_status_display(),
+                item.progress,
+                item.code,
+                _("yes") if item.late else _("no"),
+                item.days_late_on(today),
+                item.evidence_count,
+            ]
+            for item in items
+            if item.pokja_id == pokja.pk
+        ]
+        sheets.append(
+            Sheet(title=f"Pokja {pokja.number}", header=header, rows=rows, widths=(40, 40, 12))
+        )
+    return write_xlsx(sheets)

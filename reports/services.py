@@ -1,0 +1,221 @@
+"""Writes of the reports app: LKE imports, export jobs and their clean-up. All audited.
+
+An import writes through ``evaluations.services`` (``answer_set_unit``/``answer_set_tpi``), so
+the same access checks, locks and audit entries apply as on the worksheet pages; the whole
+file goes in one transaction, and one refused cell refuses the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_change, audit_record, audit_snapshot
+from evaluations.services import answer_set_tpi, answer_set_unit, assessment_for
+from pokja.access import programme_access
+from pokja.models import Programme, User
+from reports.exports import BUILDERS
+from reports.lke_import import (
+    TPI,
+    UNIT,
+    CellError,
+    ImportPlan,
+    ImportRefused,
+    plan_import,
+    read_answer_cells,
+)
+from reports.models import ExportJob
+from zi_tracker.celery import TRANSIENT_DB_ERRORS, enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def lke_import_preview(*, actor: User | None, programme: Programme, data: bytes) -> ImportPlan:
+    """What the workbook would change, with every refused cell. Writes nothing.
+
+    Raises ImportRefused when the file is not a workbook in the LKE layout.
+    """
+    assessment_for(programme)
+    cells = read_answer_cells(data, programme.framework.spec)
+    return plan_import(programme, actor, cells)
+
+
+def lke_import_apply(*, actor: User | None, programme: Programme, data: bytes) -> ImportPlan:
+    """Write the workbook's answers and notes: all of them or, on any refused cell, none.
+
+    The file is checked again inside the transaction (the worksheet may have changed since
+    the preview). Raises ImportRefused with the refused cells; nothing is written then.
+    """
+    assessment_for(programme)
+    cells = read_answer_cells(data, programme.framework.spec)
+    with transaction.atomic():
+        plan = plan_import(programme, actor, cells)
+        if plan.errors:
+            raise ImportRefused(plan.errors)
+        spec = programme.framework.spec
+        for (number, side), (value, note) in sorted(plan.targets.items()):
+            setter = answer_set_unit if side == UNIT else answer_set_tpi
+            try:
+                setter(actor=actor, programme=programme, number=number, value=value, note=note)
+            except (ValidationError, PermissionDenied) as exc:
+                q = spec.question(number)
+                column = q.excel.unit_answer if side == UNIT else q.excel.tpi_answer
+                message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                raise ImportRefused(
+                    [CellError(plan.sheet, q.excel.row, column, value, message)]
+                ) from None
+        if plan.changes:
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                obj=programme,
+                programme_id=programme.pk,
+                unit_id=programme.unit_id,
+                note=_("LKE workbook imported: %(count)d values changed")
+                % {"count": len(plan.changes)},
+            )
+    return plan
+
+
+def plan_counts(plan: ImportPlan) -> dict[str, int]:
+    """How many answers and notes each side changes (for messages)."""
+    counts = {"unit": 0, "tpi": 0}
+    for change in plan.changes:
+        counts[UNIT if change.side == UNIT else TPI] += 1
+    return counts
+
+
+def export_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Exports finished before this moment are removed (``ZI_EXPORT_KEEP_DAYS``)."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.ZI_EXPORT_KEEP_DAYS)
+
+
+# --------------------------------------------------------------------------- export jobs
+
+RUN_SOFT_LIMIT = 300  # seconds a build may take (the task's soft time limit)
+
+
+def export_job_create(*, actor: User, programme: Programme, kind: str) -> ExportJob:
+    """Ask for an export of the programme; a worker builds it once this transaction commits.
+
+    Raises PermissionDenied unless the person may export the programme's data.
+    """
+    from reports.tasks import run_export
+
+    if kind not in ExportJob.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of export.")})
+    if not programme_access(actor, programme).can_export:
+        raise PermissionDenied(_("You may not export this programme's data."))
+    with transaction.atomic():
+        job = ExportJob.objects.create(programme=programme, kind=kind, requested_by=actor)
+        audit_change(
+            actor=actor,
+            obj=job,
+            before=None,
+            after=audit_snapshot(job, ("programme", "kind", "status")),
+            programme_id=programme.pk,
+            unit_id=programme.unit_id,
+        )
+        enqueue_on_commit(run_export, job.pk)
+    return job
+
+
+def _job_failed(job_id: int, message: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Build the job's file. Safe to run twice: only a pending job (or one whose run died
+    long ago) is claimed, so a second run returns None and leaves it alone."""
+    now = timezone.now()
+    abandoned = now - datetime.timedelta(seconds=RUN_SOFT_LIMIT * 2)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=ExportJob.Status.PENDING)
+            | Q(status=ExportJob.Status.RUNNING, started_at__lt=abandoned)
+        )
+        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=1, error="")
+    )
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("programme__unit", "programme__framework").get(pk=job_id)
+    builder = BUILDERS[job.kind]
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+            progress=max(1, min(99, percent))
+        )
+
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            data = builder.build(job.programme, progress)
+        except SoftTimeLimitExceeded:
+            _job_failed(
+                job_id,
+                _("The export took longer than %(seconds)d seconds and was stopped.")
+                % {"seconds": RUN_SOFT_LIMIT},
+            )
+            return None
+        except TRANSIENT_DB_ERRORS:
+            # The task retries: give the job back so that the retry claims it again.
+            ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.PENDING)
+            raise
+        except Exception as exc:
+            logger.exception("export %s (%s) failed", job_id, job.kind)
+            _job_failed(
+                job_id,
+                _("The export failed: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"},
+            )
+            return None
+        filename = builder.filename(job.programme)
+        content = ContentFile(data) if isinstance(data, bytes) else File(data)
+        try:
+            size = content.size
+            job.file.save(filename, content, save=False)
+        except OSError as exc:
+            logger.exception("export %s could not be stored", job_id)
+            _job_failed(job_id, _("The file could not be stored: %(error)s") % {"error": str(exc)})
+            return None
+        finally:
+            content.close()
+    updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        status=ExportJob.Status.DONE,
+        progress=100,
+        file=job.file.name,
+        filename=filename,
+        size=size,
+        finished_at=timezone.now(),
+    )
+    if not updated:  # removed meanwhile: do not leave its file behind
+        job.file.delete(save=False)
+        return None
+    job.refresh_from_db()
+    return job
+
+
+def export_jobs_remove_old(*, now: datetime.datetime | None = None) -> int:
+    """Remove exports (their files and rows) requested before ``ZI_EXPORT_KEEP_DAYS`` ago."""
+    removed = 0
+    for job in ExportJob.objects.filter(created_at__lt=export_cutoff(now)).iterator():
+        if job.file:
+            try:
+                job.file.delete(save=False)
+            except OSError:
+                logger.warning("could not remove export file %s", job.file.name, exc_info=True)
+                continue
+        job.delete()
+        removed += 1
+    return removed

@@ -1,0 +1,180 @@
+"""Export jobs: asking, building (the task), progress, downloads, failures, clean-up."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from evaluations.services import answer_set_unit
+from reports import services
+from reports.models import ExportJob
+from reports.tasks import remove_old_exports, run_export
+from tests.reports.conftest import open_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, programme, **kwargs):
+    return reverse(name, kwargs={**programme.url_kwargs(), **kwargs})
+
+
+def polled(client, programme, job) -> str:
+    """The job's row as the page's polling gets it."""
+    response = client.get(
+        url("export_status", programme, job_id=job.pk), headers={"HX-Request": "true"}
+    )
+    return response.content.decode()
+
+
+def ask(client, user, programme, kind="lke_xlsx") -> ExportJob:
+    client.force_login(user)
+    response = client.post(url("export_create", programme), {"kind": kind})
+    assert response.status_code == 302
+    return ExportJob.objects.filter(programme=programme).latest("pk")
+
+
+def test_an_export_is_asked_for_built_by_the_task_and_downloaded(
+    client, programme, coordinator, pimpinan
+):
+    answer_set_unit(actor=coordinator, programme=programme, number=1, value="Ya", note="SK")
+    entries = AuditEntry.objects.count()
+    job = ask(client, coordinator, programme)
+    assert (job.status, job.progress, job.requested_by, bool(job.file)) == (
+        "pending",
+        0,
+        coordinator,
+        False,
+    )
+    assert AuditEntry.objects.count() == entries + 1
+    row = polled(client, programme, job)
+    assert row.lstrip().startswith("<tr") and "<html" not in row
+    assert 'hx-trigger="every 1s"' in row and "Waiting" in row
+    page = client.get(url("export_status", programme, job_id=job.pk)).content.decode()
+    assert "<html" in page and f'id="export-{job.pk}"' in page  # opened directly: a page
+
+    assert run_export(job.pk) is True
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.error) == ("done", 100, "")
+    assert job.filename.startswith("lke-polres-alpha-2026-") and job.filename.endswith(".xlsx")
+    assert job.finished_at is not None and job.size > 0
+    # Safe to run twice: the second run finds the job done and leaves it alone.
+    stored_name = job.file.name
+    assert run_export(job.pk) is False
+    job.refresh_from_db()
+    assert job.file.name == stored_name
+
+    row = polled(client, programme, job)
+    assert "hx-trigger" not in row and "Done" in row and "export-download" in row
+    client.force_login(pimpinan)  # anyone who sees the programme downloads
+    response = client.get(url("export_download", programme, job_id=job.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    workbook = open_workbook(b"".join(response.streaming_content))
+    assert workbook["Jawaban"]["K6"].value == "Ya"
+    assert workbook["Jawaban"]["L6"].value == "SK"
+
+
+def test_a_job_for_a_programme_that_is_gone_is_skipped(programme, coordinator):
+    job = services.export_job_create(actor=coordinator, programme=programme, kind="lke_xlsx")
+    job_id = job.pk
+    job.delete()
+    assert run_export(job_id) is False
+
+
+def test_a_failing_export_shows_its_error(client, programme, coordinator, settings, tmp_path):
+    job = ask(client, coordinator, programme)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocker)
+    assert run_export(job.pk) is False
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None
+    assert job.error.startswith("The file could not be stored: ")
+    page = client.get(url("reports_index", programme)).content.decode()
+    assert "Failed" in page and "The file could not be stored" in page
+    assert client.get(url("export_download", programme, job_id=job.pk)).status_code == 404
+
+
+def test_only_people_who_see_the_programme_download_and_only_finished_files(
+    client, programme, coordinator, outsider, other_pokja_member
+):
+    job = ask(client, coordinator, programme)
+    assert client.get(url("export_download", programme, job_id=job.pk)).status_code == 404
+    run_export(job.pk)
+    client.force_login(outsider)  # coordinator of another unit
+    assert client.get(url("export_download", programme, job_id=job.pk)).status_code == 404
+    assert client.get(url("export_status", programme, job_id=job.pk)).status_code == 404
+    client.force_login(other_pokja_member)  # sees the programme, may not ask for exports
+    assert client.get(url("export_download", programme, job_id=job.pk)).status_code == 200
+    response = client.post(url("export_create", programme), {"kind": "lke_xlsx"})
+    assert response.status_code == 403
+
+
+def test_the_exports_page_reads_a_fixed_number_of_queries(
+    client, programme, coordinator, django_assert_num_queries
+):
+    ask(client, coordinator, programme)
+    queries = 8  # none per job
+    with django_assert_num_queries(queries):
+        assert client.get(url("reports_index", programme)).status_code == 200
+    for _ in range(5):
+        run_export(ask(client, coordinator, programme).pk)
+    with django_assert_num_queries(queries):
+        page = client.get(url("reports_index", programme)).content.decode()
+    assert page.count('data-testid="export-row"') == 6
+    assert page.count('data-testid="export-download"') == 5
+
+
+def test_old_exports_are_removed_with_their_files(client, programme, coordinator, settings):
+    settings.ZI_EXPORT_KEEP_DAYS = 7
+    old, recent = ask(client, coordinator, programme), ask(client, coordinator, programme)
+    run_export(old.pk)
+    run_export(recent.pk)
+    old.refresh_from_db()
+    old_file = Path(old.file.path)
+    assert old_file.exists()
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    assert remove_old_exports() == 1
+    assert not old_file.exists()
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert remove_old_exports() == 0
+
+
+@pytest.mark.postgres
+def test_two_runs_of_the_same_job_build_it_once(programme, coordinator):
+    job = services.export_job_create(actor=coordinator, programme=programme, kind="lke_xlsx")
+    assert services.export_job_run(job_id=job.pk) is not None
+    assert services.export_job_run(job_id=job.pk) is None
+    # A run that died long ago (its worker killed) is taken over by the next one.
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert services.export_job_run(job_id=job.pk).status == "done"
+
+
+@pytest.mark.parametrize(
+    ("kind", "magic", "extension"),
+    [
+        ("report_pdf", b"%PDF-", "pdf"),
+        ("lke_xlsx", b"PK", "xlsx"),
+        ("evidence_zip", b"PK", "zip"),
+        ("plans_xlsx", b"PK", "xlsx"),
+    ],
+)
+def test_every_kind_of_export_builds_its_file(
+    client, programme, coordinator, kind, magic, extension
+):
+    job = ask(client, coordinator, programme, kind)
+    assert run_export(job.pk) is True
+    job.refresh_from_db()
+    assert job.status == "done"
+    response = client.get(url("export_download", programme, job_id=job.pk))
+    assert b"".join(response.streaming_content).startswith(magic)
+    assert job.filename.endswith("." + extension)

@@ -144,7 +144,7 @@ def test_an_answer_change_leads_to_a_new_stored_score_within_seconds(worker):
         "the score after the answer",
         worker,
     )
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 20  # a 2 s coalescing delay, then one run
     assert stored(p).total == programme_breakdown(p).total.quantize(before.total) > before.total
 
 

@@ -7,6 +7,11 @@ DRAFTS = PROGRAMME + "pokja/<int:number>/plan/drafts/"
 
 urlpatterns = [
     path(PROGRAMME + "dashboard/", views.programme_dashboard, name="programme_dashboard"),
+    path(
+        PROGRAMME + "dashboard/score-status/",
+        views.programme_score_status,
+        name="programme_score_status",
+    ),
     path(PROGRAMME + "dashboard/prerequisites/", views.proposal_record, name="proposal_record"),
     path(
         PROGRAMME + "pokja/<int:number>/dashboard/",

@@ -23,6 +23,7 @@ from dashboards.forms import OverviewFilterForm, ProposalRecordForm
 from dashboards.models import ProposalRecord
 from dashboards.overview import overseen_programmes, overview, overview_choices
 from dashboards.selectors import plan_drafts
+from evaluations.selectors import score_status
 from pokja.access import get_programme_for_user, manageable_unit_ids, visible_programmes
 from pokja.models import Pokja, Programme, ProgrammeRole, UnitRole, programme_today
 from pokja.selectors import change_agents_pokja
@@ -213,6 +214,25 @@ def proposal_record(request, unit_code: str, year: int):
         messages.success(request, _("Proposal prerequisites recorded."))
     return redirect(
         reverse("programme_dashboard", kwargs=programme.url_kwargs()) + "#prerequisites"
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def programme_score_status(request, unit_code: str, year: int):
+    """Polled by a dashboard while its stored score awaits a recomputation: the same line
+    while it waits, then a page reload (htmx's HX-Refresh) once the workers have stored it."""
+    programme, _access = get_programme_for_user(request.user, unit_code, year)
+    status = score_status(programme)
+    if not status.stale:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "dashboards/partials/score_status.html",
+        {"programme": programme, "status": status},
     )
 
 

@@ -418,6 +418,8 @@ LKE_MATRIX: dict[str, Case] = {
     "change_agents_to_lke": Case(programme_kwargs, changed_by(POKJA1_EDITORS, 302), method="post"),
     "pokja_plan_drafts": Case(_pokja1, read_by_viewers()),
     "programme_dashboard": Case(programme_kwargs, read_by_viewers()),
+    # The world's score is not computed yet, so the line answers (and keeps polling).
+    "programme_score_status": Case(programme_kwargs, read_by_viewers()),
     "proposal_record": Case(
         programme_kwargs,
         _only(("koordinator", "site_admin"), 302),

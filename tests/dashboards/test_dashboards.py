@@ -481,3 +481,28 @@ def test_oversight_of_the_parent_sees_the_programme_dashboards_read_only(client,
     assert 'data-testid="prerequisites-form"' not in page
     url = reverse("proposal_record", kwargs=scored.programme.url_kwargs())
     assert client.post(url, {"audit_opinion": "WTP"}).status_code == 403
+
+
+def test_a_stale_dashboard_polls_its_score_line_and_reloads_once_the_workers_stored_it(
+    client, scored
+):
+    programme = scored.programme
+    status_url = reverse("programme_score_status", kwargs=programme.url_kwargs())
+    client.force_login(scored.coordinator)
+
+    # Current: the page does not poll, and a late poll asks for nothing more than a reload.
+    assert status_url not in text(client.get(dashboard_url(programme)))
+    # A change to the answers makes the stored score stale until a run stores it again.
+    evaluation_services.answer_set_unit(
+        actor=scored.ketua1, programme=programme, number=1, value="Tidak"
+    )
+    page = text(client.get(dashboard_url(programme)))
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 3s"' in page
+    waiting = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert waiting.status_code == 200 and f'hx-get="{status_url}"' in text(waiting)
+    assert "HX-Refresh" not in waiting
+
+    evaluation_services.score_refresh(programme_id=programme.pk)
+    done = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+    assert status_url not in text(client.get(dashboard_url(programme)))

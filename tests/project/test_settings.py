@@ -57,6 +57,17 @@ def test_development_defaults_need_nothing():
     ]
 
 
+def test_a_fresh_clone_gets_its_embedded_database_folder(tmp_path):
+    var = tmp_path / "fresh" / "var"
+    result = run_django(
+        "from django.db import connection; connection.ensure_connection(); print('connected')",
+        ZI_VAR_DIR=str(var),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["connected"]
+    assert (var / "zi_tracker.sqlite3").exists()
+
+
 def test_database_and_redis_urls_are_used():
     result = run_django(
         "from django.conf import settings as s; d = s.DATABASES['default']; "

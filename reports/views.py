@@ -146,8 +146,10 @@ def lke_import(request, unit_code: str, year: int):
                 plan = services.lke_import_preview(
                     actor=request.user, programme=programme, data=data
                 )
-            except (ImportRefused, ValidationError) as exc:
-                context["errors"] = getattr(exc, "errors", [])
+            except ImportRefused as exc:
+                context["errors"] = exc.errors
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
             else:
                 context["plan"] = plan
                 if plan.errors:

@@ -39,7 +39,12 @@ def directives(policy: str) -> dict[str, str]:
 
 # What a strict policy would block: the pages must not need any of it.
 INLINE = [
-    ("inline <script>", re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)),
+    # Data blocks (json_script: type="application/json") are never executed, so the policy
+    # has nothing to block there; any other script without src would be.
+    (
+        "inline <script>",
+        re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I),
+    ),
     ("<style> block", re.compile(r"<style[\s>]", re.I)),
     ("style attribute", re.compile(r"<[^>]+\sstyle\s*=", re.I)),
     ("event handler attribute", re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)),

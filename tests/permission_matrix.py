@@ -627,6 +627,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_complete",
     "healthz",
+    "favicon",
 }
 
 # Not walked: Django's own admin (staff only, tested by Django), views that need a token

@@ -65,6 +65,34 @@ COLUMNS: tuple[Column, ...] = (
 HEADER = tuple(c.key for c in COLUMNS)
 REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 
+
+def export_header() -> list[str]:
+    """The template's columns and what an export adds after them (see `export_row`)."""
+    return [*HEADER, _("code"), _("late"), _("days late"), _("evidence")]
+
+
+def export_row(item, today) -> list:
+    """One plan item as an export row under `export_header`. The item comes with its
+    questions and owners prefetched, as `pokja.selectors.plan_items` gives it."""
+    return [
+        item.title,
+        item.description,
+        item.sub_area.code,
+        ", ".join(str(q.number) for q in sorted(item.questions.all(), key=lambda q: q.number)),
+        item.expected_output,
+        item.success_indicator,
+        ", ".join(owner.username for owner in item.owners.all()),
+        item.start_date,
+        item.due_date,
+        item.get_status_display(),
+        item.progress,
+        item.code,
+        _("yes") if item.late else _("no"),
+        item.days_late_on(today),
+        item.evidence_count,
+    ]
+
+
 # Status codes of ActionPlanItem.Status that an import may set, by the words people write.
 NOT_STARTED, IN_PROGRESS, DONE = "belum_mulai", "berjalan", "selesai"
 STATUS_WORDS = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
-from pokja.plan_import import HEADER
+from pokja.plan_import import export_header, export_row
 from pokja.selectors import plan_items, plan_status_counts
 from pokja.spreadsheets import Sheet, write_xlsx
 from reports.workbook import Progress
@@ -46,32 +46,10 @@ def plans_workbook(programme: Programme, *, progress: Progress | None = None) ->
         ],
         widths=(8, 40),
     )
-    header = [*HEADER, _("code"), _("late"), _("days late"), _("evidence")]
+    header = export_header()
     sheets = [summary]
     for pokja in pokjas:
-        rows = [
-            [
-                item.title,
-                item.description,
-                item.sub_area.code,
-                ", ".join(
-                    str(q.number) for q in sorted(item.questions.all(), key=lambda q: q.number)
-                ),
-                item.expected_output,
-                item.success_indicator,
-                ", ".join(owner.username for owner in item.owners.all()),
-                item.start_date,
-                item.due_date,
-                item.get_status_display(),
-                item.progress,
-                item.code,
-                _("yes") if item.late else _("no"),
-                item.days_late_on(today),
-                item.evidence_count,
-            ]
-            for item in items
-            if item.pokja_id == pokja.pk
-        ]
+        rows = [export_row(item, today) for item in items if item.pokja_id == pokja.pk]
         sheets.append(
             Sheet(title=f"Pokja {pokja.number}", header=header, rows=rows, widths=(40, 40, 12))
         )

@@ -33,7 +33,7 @@ from pokja.forms import (
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
-from pokja.plan_import import COLUMNS, HEADER
+from pokja.plan_import import COLUMNS, HEADER, export_header, export_row
 from pokja.selectors import (
     evidence_choices,
     plan_item_timeline,
@@ -585,38 +585,14 @@ def pokja_plan_export(request, unit_code: str, year: int, number: int):
     programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     today = programme_today()
     items = plan_items(pokja=pokja, today=today).prefetch_related("questions")
-    header = [
-        *HEADER,
-        _("code"),
-        _("late"),
-        _("days late"),
-        _("evidence"),
-        _("reason for returning"),
+    header = [*export_header(), _("reason for returning")]
+    rows = [
+        [
+            *export_row(item, today),
+            item.return_reason if item.status == Status.RETURNED else "",
+        ]
+        for item in items
     ]
-    rows = []
-    for item in items:
-        rows.append(
-            [
-                item.title,
-                item.description,
-                item.sub_area.code,
-                ", ".join(
-                    str(q.number) for q in sorted(item.questions.all(), key=lambda q: q.number)
-                ),
-                item.expected_output,
-                item.success_indicator,
-                ", ".join(owner.username for owner in item.owners.all()),
-                item.start_date,
-                item.due_date,
-                item.get_status_display(),
-                item.progress,
-                item.code,
-                _("yes") if item.late else _("no"),
-                item.days_late_on(today),
-                item.evidence_count,
-                item.return_reason if item.status == Status.RETURNED else "",
-            ]
-        )
     body = write_xlsx(
         [Sheet(title=f"Pokja {pokja.number}", header=header, rows=rows, widths=(40, 40, 12))]
     )

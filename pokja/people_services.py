@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 
 from audit.services import audit_change, audit_record, audit_snapshot
 from pokja.models import Programme, ProgrammeRole, Unit, UnitRole, User
+from zi_tracker.http import site_url
 
 PERSON_FIELDS = ("username", "full_name", "position", "email", "phone", "is_active")
 EDITABLE_FIELDS = ("full_name", "position", "email", "phone")
@@ -127,7 +128,7 @@ def person_send_password_reset(*, actor: User, unit: Unit, person: User) -> None
         raise ValidationError(
             {"email": _("This person has no e-mail address; add one to send the link.")}
         )
-    site = urlsplit(settings.SITE_URL)
+    site = urlsplit(site_url())  # ZI_SITE_URL: never the request's host in an e-mail
     context = {
         "email": person.email,
         "domain": site.netloc,

@@ -273,7 +273,9 @@ def _answers_sheet(workbook: Workbook, report: LkeReport) -> None:
             put(sheet, f"{COL_TPI_SCORE}{row}", _score(report.tpi.hasil_items[q.hasil_item].score))
         put(sheet, f"{q.excel.unit_answer}{row}", stored_answer(unit_value))
         put(sheet, f"{q.excel.unit_note}{row}", stored.unit_note if stored else "")
-        links = [evidence_link(e) for e in report.evidence.get(q.number, [])]
+        links = [
+            evidence_link(e, site_url=report.site_url) for e in report.evidence.get(q.number, [])
+        ]
         cell = put(sheet, f"{q.excel.unit_evidence}{row}", "\n".join(links))
         if len(links) == 1:
             cell.hyperlink = links[0]
@@ -468,7 +470,7 @@ def _evidence_sheet(workbook: Workbook, report: LkeReport) -> None:
     for q in spec.questions:
         for evidence in report.evidence.get(q.number, []):
             row += 1
-            link = evidence_link(evidence)
+            link = evidence_link(evidence, site_url=report.site_url)
             uploader = evidence.uploaded_by
             values = (
                 q.number,

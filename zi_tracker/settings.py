@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -41,8 +42,18 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-# The address people use to reach the site; links in e-mails and QR codes are built from it.
-SITE_URL = env_url("ZI_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+# --- Links -------------------------------------------------------------------------------
+# The address people use to reach the site (scheme and host, no path). Every absolute link
+# is built by zi_tracker.http.absolute_url: from this when set; unset, pages link to the
+# address the request reached and e-mails and background files to http://127.0.0.1:8000.
+SITE_URL = env_url("ZI_SITE_URL", None, schemes=("http", "https"))
+if SITE_URL:
+    SITE_URL = SITE_URL.rstrip("/")
+    if urlsplit(SITE_URL).path or urlsplit(SITE_URL).query or not urlsplit(SITE_URL).netloc:
+        raise ImproperlyConfigured(
+            f"ZI_SITE_URL={SITE_URL!r} must be a scheme and host only, "
+            "e.g. 'https://zi.polres.example' or 'http://10.0.0.5:8011'."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

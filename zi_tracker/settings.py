@@ -245,15 +245,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No script reads the CSRF cookie: pages carry the token (forms, and hx-headers for htmx).
 CSRF_COOKIE_HTTPONLY = True
 
-# Failed logins lock the account name and, separately, the address.
+# --- Sign-in throttling (pokja.signin) ---------------------------------------------------
+# Failed sign-ins lock one account name from one address; from anywhere they only slow the
+# account name down (a growing wait between attempts, capped), so nobody can lock another
+# person out. A successful sign-in or a password reset by e-mail clears them.
 AXES_FAILURE_LIMIT = env_int("ZI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZI_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ZI_LOGIN_SLOWDOWN_MAX_SECONDS = env_int("ZI_LOGIN_SLOWDOWN_MAX_SECONDS", 60, minimum=1)
+# An attempt refused while locked or slowed tries no password and is not counted: refusals
+# never extend a lock or a wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True  # the signed-in account's own failures only (see the handler)
-AXES_HANDLER = "pokja.signin.OwnAccountResetHandler"
+AXES_HANDLER = "pokja.signin.SignInThrottle"
 AXES_USERNAME_CALLABLE = "pokja.signin.attempted_username"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "pokja.signin.lockout_response"
 AXES_VERBOSE = False
+# Password-reset requests per hour: from one address, and for one e-mail address typed.
+ZI_PASSWORD_RESET_ADDRESS_LIMIT = env_int("ZI_PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+ZI_PASSWORD_RESET_ACCOUNT_LIMIT = env_int("ZI_PASSWORD_RESET_ACCOUNT_LIMIT", 3, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"

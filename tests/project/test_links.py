@@ -3,7 +3,10 @@ e-mails and background files use ZI_SITE_URL; an export keeps the address it was
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -143,6 +146,22 @@ def test_an_export_follows_zi_site_url_when_it_is_set(lan, settings, coordinator
     lan.force_login(coordinator)
     job = ask_export(lan, programme)
     assert workbook_links(job) == [f"https://zi.polres.example/evidence/{evidence.pk}/download/"]
+
+
+def test_e_mails_use_zi_site_url_whatever_address_the_request_came_on(lan, settings, world):
+    settings.SITE_URL = "https://zi.polres.example"
+    response = lan.post(reverse("password_reset"), {"email": world.coordinator.email})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    links = re.findall(r"https?://[^/\s]+", message.body)
+    assert links and set(links) == {"https://zi.polres.example"}
+
+
+def test_e_mails_without_zi_site_url_never_take_the_request_host(lan, world):
+    lan.post(reverse("password_reset"), {"email": world.coordinator.email})
+    (message,) = mail.outbox
+    assert set(re.findall(r"https?://[^/\s]+", message.body)) == {DEVELOPMENT_SITE_URL}
+    assert LAN not in message.body
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zi_tracker.env import env_bool, env_int, env_list, env_path, env_str, env_url
+from zi_tracker.published_keys import DEVELOPMENT_KEY, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the running application writes (SQLite file, media, broker queue, cache).
@@ -26,14 +27,23 @@ VAR_DIR = env_path("ZI_VAR_DIR", BASE_DIR / "var")
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 if DEBUG:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEVELOPMENT_KEY)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be a random string of at least 50 characters in production."
-        )
+    # A key found in the application's own files (the example .env, the development key,
+    # anything committed) is public: refused, with how to make one (zi_tracker.published_keys).
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    _key_problem = secret_key_problem(
+        SECRET_KEY,
+        BASE_DIR,
+        skip=[
+            VAR_DIR,
+            env_path("DJANGO_MEDIA_ROOT", VAR_DIR / "media"),
+            env_path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"),
+        ],
+    )
+    if _key_problem:
+        raise ImproperlyConfigured(_key_problem)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(

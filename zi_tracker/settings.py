@@ -101,7 +101,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: with DEBUG on, requests from other machines get the real error pages.
+    "zi_tracker.debug_pages.LocalDebugPagesMiddleware",
 ]
+# Django's debug pages (DEBUG) only for requests from this machine (zi_tracker.debug_pages).
+DEFAULT_EXCEPTION_REPORTER = "zi_tracker.debug_pages.LocalOnlyExceptionReporter"
 
 ROOT_URLCONF = "zi_tracker.urls"
 WSGI_APPLICATION = "zi_tracker.wsgi.application"

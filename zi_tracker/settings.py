@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "zi_tracker.middleware.CacheAndPermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     # Innermost: with DEBUG on, requests from other machines get the real error pages.
     "zi_tracker.debug_pages.LocalDebugPagesMiddleware",

@@ -1,5 +1,6 @@
 # ZI Tracker: one entry point for people and CI.
-#   make run     set everything up and run the app (web + Celery worker with beat) on SQLite
+#   make run     set everything up and run the app (web + Celery worker with beat) on SQLite;
+#                HOST=0.0.0.0 PORT=8011 serves the LAN on another port (ZI_SITE_URL follows)
 #   make test    the whole test suite (uses DATABASE_URL / REDIS_URL when set)
 #   make bench   the benchmarks (print ratios measured in one run)
 SHELL := /bin/bash

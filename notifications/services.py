@@ -25,6 +25,7 @@ from audit.services import audit_change, audit_snapshot
 from notifications import rules, selectors
 from notifications.models import Notification, NotificationPreference
 from pokja.models import ActionPlanItem, Pokja, Programme, User
+from zi_tracker import http as links
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ class Message:
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
+    # E-mails: ZI_SITE_URL (never the address of whatever request caused them).
+    return links.absolute_url(path)
 
 
 def notification_create(

@@ -654,3 +654,20 @@ class ChangeAgentChange(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RateCounter(models.Model):
+    """Hits of one client (an address, an account name) in one fixed window of a rate limit,
+    when there is no Redis to count in (`pokja.rate_limits`). Rows of windows that have
+    passed are removed as new windows open."""
+
+    key = models.CharField(max_length=120, unique=True)  # scope, hashed client, window
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_change, audit_record, audit_snapshot
+from pokja import signin
 from pokja.models import Programme, ProgrammeRole, Unit, UnitRole, User
+from zi_tracker.http import site_url
 
 PERSON_FIELDS = ("username", "full_name", "position", "email", "phone", "is_active")
 EDITABLE_FIELDS = ("full_name", "position", "email", "phone")
@@ -127,7 +126,7 @@ def person_send_password_reset(*, actor: User, unit: Unit, person: User) -> None
         raise ValidationError(
             {"email": _("This person has no e-mail address; add one to send the link.")}
         )
-    site = urlsplit(settings.SITE_URL)
+    site = urlsplit(site_url())  # ZI_SITE_URL: never the request's host in an e-mail
     context = {
         "email": person.email,
         "domain": site.netloc,
@@ -155,18 +154,12 @@ def person_send_password_reset(*, actor: User, unit: Unit, person: User) -> None
 
 
 def _lift_sign_in_lock(person: User) -> int:
-    return axes_reset(username=person.get_username())
+    return signin.clear_failures(person.get_username())
 
 
 def locked_out_usernames(usernames: list[str]) -> set[str]:
-    """Of `usernames`, those whose sign-in is locked now (one query)."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    rows = (
-        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username")
-        .annotate(total=Sum("failures_since_start"))
-    )
-    return {r["username"] for r in rows if r["total"] >= settings.AXES_FAILURE_LIMIT}
+    """Of `usernames`, those whose sign-in is throttled now (one query; `pokja.signin`)."""
+    return signin.throttled_usernames(usernames)
 
 
 @transaction.atomic

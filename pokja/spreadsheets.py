@@ -1,5 +1,9 @@
 """Small spreadsheets in and out: reading uploaded CSV/XLSX tables safely, writing XLSX/CSV.
-Every import and export of the project goes through here.
+Every import and export of the project goes through here: its CSV reader and encoding
+policy (`decode_csv`, `csv_records`), its cell writer (`fill_cell`, used by every XLSX the
+application makes, the LKE workbook's own layout included) and its CSV writers
+(`write_csv`, `csv_rows`, `csv_response`, `csv_streaming_response`). A test makes every
+export from hostile stored text and scans the files for live formulas.
 
 No ORM here. Uploads are untrusted: an XLSX file is a ZIP archive whose parts can inflate to
 gigabytes, so the archive goes through the shared guard (`pokja.uploads.inspect_archive`:
@@ -12,8 +16,13 @@ as a formula ("formula injection", e.g. `=HYPERLINK(...)` or DDE commands). So:
   text value is stored as a text cell, never as a formula or an error code; formula-like text
   also gets Excel's "quote prefix", so that editing the cell keeps it text. Numbers, dates
   and decimals stay numbers and dates.
-- CSV (`write_csv`, `csv_rows`, `csv_response`): a CSV cell has no type, so formula-like text
-  is written with a leading apostrophe (`safe_cell`), as OWASP recommends.
+- CSV (`write_csv`, `csv_rows`, `csv_response`, `csv_streaming_response`): a CSV cell has no
+  type, so formula-like text is written with a leading apostrophe (`safe_cell`), as OWASP
+  recommends; reading strips it again (`strip_csv_guard`).
+
+CSV files are read as UTF-8 (with or without the byte-order mark Excel writes), else as
+Windows-1252, what Excel's plain "CSV" saves on Windows; UTF-16 text and workbooks saved
+under a .csv name are refused with how to save the file instead.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -56,7 +65,14 @@ _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 class SpreadsheetError(ValueError):
-    """The upload cannot be read as a table; the message says why and what is accepted."""
+    """The upload cannot be read as a table; the message says why and what is accepted.
+    ``line``: the line of a CSV file the problem is on, when it is on one; ``reason``: the
+    message without the line, for callers that name the line themselves."""
+
+    def __init__(self, message: str, *, line: int | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.reason = reason or message
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -176,34 +192,64 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list[Cell]]:
     return rows
 
 
-def _read_csv(data: bytes, max_rows: int) -> list[list[Cell]]:
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file (the encoding policy in the module's notes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpreadsheetError(_("The file is UTF-16 text; save it as “CSV UTF-8”."))
+    if data.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError(
+            _("This is a spreadsheet workbook (.xlsx), not CSV; save the sheet as “CSV UTF-8”.")
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
             break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything; kept for safety
-        raise SpreadsheetError(_("The CSV file must be saved as UTF-8 text."))
+        except UnicodeDecodeError as error:
+            position = error.start
+    else:
+        # Bytes that are neither UTF-8 nor Windows-1252: name the line of the first one.
+        line = data.count(b"\n", 0, position) + 1
+        raise SpreadsheetError(
+            _("The file is not UTF-8 text (line %(line)d); save it as “CSV UTF-8”.")
+            % {"line": line},
+            line=line,
+            reason=_("The file is not UTF-8 text; save it as “CSV UTF-8”."),
+        )
     if "\x00" in text:
         raise SpreadsheetError(_("This is not a CSV text file."))
+    return text
+
+
+def csv_records(text: str, *, max_rows: int | None = None) -> list[tuple[int, list[str]]]:
+    """The records of CSV text, each with the file line it starts on (a quoted cell may span
+    lines). Comma, semicolon or tab separated, whichever the first line uses most
+    (spreadsheet programs set to Indonesian save CSV with semicolons); the apostrophe our
+    exports put before formula-like text is taken off again."""
     first_line = text.split("\n", 1)[0]
-    # Spreadsheet programs set to Indonesian save CSV with semicolons.
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    rows: list[list[Cell]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    end_of_previous = 0
     try:
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) > max_rows:
+        for values in reader:
+            if max_rows is not None and len(records) > max_rows:
                 raise SpreadsheetError(
                     _("The file has more than %(limit)d rows; split it into several files.")
                     % {"limit": max_rows}
                 )
-            rows.append([strip_csv_guard(v) for v in values])
+            records.append((end_of_previous + 1, [strip_csv_guard(v) for v in values]))
+            end_of_previous = reader.line_num
     except csv.Error as exc:
         raise SpreadsheetError(
-            _("The CSV file could not be read (line %(line)d).") % {"line": len(rows) + 1}
+            _("The CSV file could not be read (line %(line)d).") % {"line": reader.line_num},
+            line=reader.line_num,
+            reason=_("The CSV file could not be read (%(error)s).") % {"error": exc},
         ) from exc
-    return rows
+    return records
+
+
+def _read_csv(data: bytes, max_rows: int) -> list[list[Cell]]:
+    return [cells for _line, cells in csv_records(decode_csv(data), max_rows=max_rows)]
 
 
 # --------------------------------------------------------------------------- writing
@@ -244,7 +290,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 def _write_cell(sheet, row: int, column: int, value: Any):
     cell = sheet.cell(row=row, column=column)
-    _fill(cell, value)
+    fill_cell(cell, value)
     if isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
     return cell
@@ -255,9 +301,10 @@ def _clean_text(text: str) -> str:
     return _ILLEGAL_XLSX_CHARACTERS.sub("", text)[:MAX_CELL_CHARS]
 
 
-def _fill(cell, value: Any) -> None:
-    """Put `value` in `cell`: text as text (never a formula or an error code), numbers and
-    dates as such; aware datetimes in the site's time zone (XLSX has no zones)."""
+def fill_cell(cell, value: Any) -> None:
+    """Put `value` in an openpyxl cell: text as text (never a formula or an error code, and
+    formula-like text with the quote prefix), numbers and dates as such; aware datetimes in
+    the site's time zone (XLSX has no zones). Every XLSX cell the application writes."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, float) and not math.isfinite(value):
@@ -320,7 +367,7 @@ def xlsx_append(sheet, values: Iterable[Any]) -> None:
     row = []
     for value in values:
         cell = WriteOnlyCell(sheet)
-        _fill(cell, value)
+        fill_cell(cell, value)
         row.append(cell)
     sheet.append(row)
 
@@ -331,7 +378,7 @@ def xlsx_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response, filename: str):
     response["Content-Disposition"] = content_disposition_header(True, safe_display_name(filename))
     response["Cache-Control"] = "private, no-store"
     return response
@@ -348,4 +395,36 @@ def xlsx_response(workbook_or_bytes, filename: str) -> HttpResponse:
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> HttpResponse:
     return _attachment(
         HttpResponse(csv_rows(rows), content_type="text/csv; charset=utf-8"), filename
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
+def csv_streaming_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    """A CSV download written row by row (long tables), with a byte-order mark for Excel and
+    every cell made safe, as `csv_rows`."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def lines():
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow([_csv_value(value) for value in row])
+
+    return _attachment(
+        StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filename
     )

@@ -20,7 +20,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Builder:
-    build: Callable[[Programme, Progress], bytes | BinaryIO]  # bytes, or an open file
+    # (programme, progress, site_url) -> bytes, or an open file; site_url: the address the
+    # export was requested on, for links back to this site (zi_tracker.http.site_url).
+    build: Callable[[Programme, Progress, str], bytes | BinaryIO]
     stem: str  # the file's name starts with it: lke-polres-alpha-2026-20261127.xlsx
     extension: str
     content_type: str
@@ -33,20 +35,20 @@ class Builder:
         )
 
 
-def build_lke_workbook(programme: Programme, progress: Progress) -> bytes:
-    report = lke_report(programme)
+def build_lke_workbook(programme: Programme, progress: Progress, site_url: str = "") -> bytes:
+    report = lke_report(programme, site_url=site_url)
     progress(30)
     return lke_workbook(report, progress=progress)
 
 
-def build_report_pdf(programme: Programme, progress: Progress) -> bytes:
-    data = pdf_data(programme)
+def build_report_pdf(programme: Programme, progress: Progress, site_url: str = "") -> bytes:
+    data = pdf_data(programme, site_url=site_url)
     progress(20)
     return report_pdf(data, progress=progress)
 
 
-def build_evidence_bundle(programme: Programme, progress: Progress) -> BinaryIO:
-    report = lke_report(programme)
+def build_evidence_bundle(programme: Programme, progress: Progress, site_url: str = "") -> BinaryIO:
+    report = lke_report(programme, site_url=site_url)
     progress(5)
     return evidence_bundle(report, progress=progress)
 
@@ -56,7 +58,7 @@ BUILDERS: dict[str, Builder] = {
     "report_pdf": Builder(build_report_pdf, "laporan-evaluasi", "pdf", "application/pdf"),
     "evidence_zip": Builder(build_evidence_bundle, "data-dukung", "zip", "application/zip"),
     "plans_xlsx": Builder(
-        lambda programme, progress: plans_workbook(programme, progress=progress),
+        lambda programme, progress, site_url="": plans_workbook(programme, progress=progress),
         "rencana-aksi",
         "xlsx",
         XLSX,

@@ -53,6 +53,9 @@ class ExportJob(models.Model):
     file = models.FileField(_("file"), upload_to=export_upload_to, blank=True, max_length=255)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    # The address the export was asked for on: links in the file back to this site start
+    # with it unless ZI_SITE_URL is set (zi_tracker.http.site_url).
+    site_url = models.CharField(_("requested on address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

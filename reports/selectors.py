@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from evaluations.scoring import Breakdown, score
 from evaluations.selectors import AnswerLayers, answer_layers
 from pokja.models import AuditFinding, Evidence, Pokja, Programme, ProgrammeRole, User
 from pokja.selectors import PlanCounts, TlhpSummary, plan_status_counts, tlhp_settled
+from zi_tracker.http import absolute_url
 
 
 @dataclass(frozen=True)
@@ -43,22 +43,29 @@ class LkeReport:
     unit: Breakdown
     tpi: Breakdown
     extra: dict = field(default_factory=dict)
+    # The address recorded with the export's request ("" for none): links to files on this
+    # site start with it unless ZI_SITE_URL is set (zi_tracker.http.site_url).
+    site_url: str = ""
 
     @property
     def spec(self):
         return self.layers.spec
 
 
-def evidence_link(evidence: Evidence) -> str:
+def evidence_link(evidence: Evidence, *, site_url: str = "") -> str:
     """Where a reader opens a piece of evidence: the link itself, or the access-checked
-    download of the file on this site."""
+    download of the file on this site (``site_url``: the address recorded with the request)."""
     if evidence.is_file:
-        return settings.SITE_URL + reverse("evidence_download", kwargs={"pk": evidence.pk})
+        return absolute_url(
+            reverse("evidence_download", kwargs={"pk": evidence.pk}), recorded=site_url
+        )
     return evidence.url
 
 
-def lke_report(programme: Programme) -> LkeReport:
-    """The programme's worksheet as stored and scored (a fixed number of queries)."""
+def lke_report(programme: Programme, *, site_url: str = "") -> LkeReport:
+    """The programme's worksheet as stored and scored (a fixed number of queries).
+
+    ``site_url``: the address the export was requested on, for its links (see LkeReport)."""
     layers = answer_layers(programme)
     stored = {
         row["number"]: StoredAnswer(**row)
@@ -85,6 +92,7 @@ def lke_report(programme: Programme) -> LkeReport:
         effective=score(spec, layers.layer("effective"), holds_wbk=holds),
         unit=score(spec, layers.unit, holds_wbk=holds),
         tpi=score(spec, layers.tpi, holds_wbk=holds),
+        site_url=site_url,
     )
 
 
@@ -119,9 +127,9 @@ class PdfData:
         return total
 
 
-def pdf_data(programme: Programme) -> PdfData:
+def pdf_data(programme: Programme, *, site_url: str = "") -> PdfData:
     """Everything the PDF report shows (a fixed number of queries)."""
-    report = lke_report(programme)
+    report = lke_report(programme, site_url=site_url)
     counts = plan_status_counts(programme)
     plans = [
         PokjaPlanRow(p.number, p.name, counts.get(p.pk, PlanCounts()))

@@ -105,10 +105,14 @@ def export_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 RUN_SOFT_LIMIT = 300  # seconds a build may take (the task's soft time limit)
 
 
-def export_job_create(*, actor: User, programme: Programme, kind: str) -> ExportJob:
+def export_job_create(
+    *, actor: User, programme: Programme, kind: str, site_url: str = ""
+) -> ExportJob:
     """Ask for an export of the programme; a worker builds it once this transaction commits.
 
-    Raises PermissionDenied unless the person may export the programme's data.
+    ``site_url`` is the address the person asked on (``zi_tracker.http.site_url(request)``):
+    the file's links back to this site start with it, so they open where the person reached
+    the site. Raises PermissionDenied unless the person may export the programme's data.
     """
     from reports.tasks import run_export
 
@@ -117,7 +121,9 @@ def export_job_create(*, actor: User, programme: Programme, kind: str) -> Export
     if not programme_access(actor, programme).can_export:
         raise PermissionDenied(_("You may not export this programme's data."))
     with transaction.atomic():
-        job = ExportJob.objects.create(programme=programme, kind=kind, requested_by=actor)
+        job = ExportJob.objects.create(
+            programme=programme, kind=kind, requested_by=actor, site_url=site_url[:200]
+        )
         audit_change(
             actor=actor,
             obj=job,
@@ -161,7 +167,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            data = builder.build(job.programme, progress)
+            data = builder.build(job.programme, progress, job.site_url)
         except SoftTimeLimitExceeded:
             _job_failed(
                 job_id,

@@ -23,6 +23,7 @@ from reports.exports import BUILDERS
 from reports.forms import ExportForm, LkeImportForm
 from reports.lke_import import ImportRefused
 from reports.models import ExportJob
+from zi_tracker.http import site_url
 
 JOBS_SHOWN = 30
 IMPORT_SECONDS = 30 * 60  # how long a previewed file waits for its confirmation
@@ -68,7 +69,10 @@ def export_create(request, unit_code: str, year: int):
         messages.error(request, _("Choose one of the exports listed."))
     else:
         job = services.export_job_create(
-            actor=request.user, programme=programme, kind=form.cleaned_data["kind"]
+            actor=request.user,
+            programme=programme,
+            kind=form.cleaned_data["kind"],
+            site_url=site_url(request),
         )
         messages.success(
             request,

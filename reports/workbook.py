@@ -15,6 +15,7 @@ is written as text, never as a formula (``pokja.spreadsheets``).
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -29,7 +30,7 @@ from openpyxl.utils import column_index_from_string
 
 from evaluations.framework_spec import CHOICE, INDEX, FrameworkSpec, QuestionSpec
 from evaluations.scoring import AnswerValue, Breakdown, RatioValue, display, ratio_values
-from pokja.spreadsheets import MAX_CELL_CHARS, looks_like_formula, safe_sheet_title
+from pokja.spreadsheets import fill_cell, safe_sheet_title
 from reports.selectors import LkeReport, evidence_link
 
 Progress = Callable[[int], None]
@@ -57,17 +58,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def put(sheet, ref: str | tuple[int, int], value: Any):
-    """Write `value` into a cell: numbers as numbers, text as text (never a formula)."""
+    """Write `value` into a cell through the project's one cell writer
+    (`pokja.spreadsheets.fill_cell`): numbers as numbers, text as text (never a formula)."""
     cell = sheet[ref] if isinstance(ref, str) else sheet.cell(row=ref[0], column=ref[1])
-    if value is None or isinstance(value, bool | int | float | Decimal):
-        cell.value = value
-        return cell
-    text = str(value)
-    text = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)[:MAX_CELL_CHARS]
-    cell.value = text
-    cell.data_type = "s"
-    if looks_like_formula(text):
-        cell.quotePrefix = True
+    fill_cell(cell, value)
     return cell
 
 
@@ -273,7 +267,9 @@ def _answers_sheet(workbook: Workbook, report: LkeReport) -> None:
             put(sheet, f"{COL_TPI_SCORE}{row}", _score(report.tpi.hasil_items[q.hasil_item].score))
         put(sheet, f"{q.excel.unit_answer}{row}", stored_answer(unit_value))
         put(sheet, f"{q.excel.unit_note}{row}", stored.unit_note if stored else "")
-        links = [evidence_link(e) for e in report.evidence.get(q.number, [])]
+        links = [
+            evidence_link(e, site_url=report.site_url) for e in report.evidence.get(q.number, [])
+        ]
         cell = put(sheet, f"{q.excel.unit_evidence}{row}", "\n".join(links))
         if len(links) == 1:
             cell.hyperlink = links[0]
@@ -468,7 +464,7 @@ def _evidence_sheet(workbook: Workbook, report: LkeReport) -> None:
     for q in spec.questions:
         for evidence in report.evidence.get(q.number, []):
             row += 1
-            link = evidence_link(evidence)
+            link = evidence_link(evidence, site_url=report.site_url)
             uploader = evidence.uploaded_by
             values = (
                 q.number,
@@ -481,10 +477,8 @@ def _evidence_sheet(workbook: Workbook, report: LkeReport) -> None:
                 timezone.localtime(evidence.uploaded_at).replace(tzinfo=None),
             )
             for column, value in enumerate(values, start=1):
-                if isinstance(value, Decimal | int | str) or value is None:
-                    cell = put(sheet, (row, column), value)
-                else:
-                    cell = sheet.cell(row=row, column=column, value=value)
+                cell = put(sheet, (row, column), value)
+                if isinstance(value, datetime.datetime):
                     cell.number_format = "yyyy-mm-dd hh:mm"
             sheet.cell(row=row, column=6).hyperlink = link
     for column, width in {"A": 6, "B": 8, "C": 40, "D": 8, "E": 40, "F": 50, "G": 24}.items():

@@ -1,38 +1,21 @@
-"""Exports of responses and results as CSV and XLSX.
-
-Text that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) is written as text: prefixed with an apostrophe in CSV, typed as a string in XLSX.
+"""Exports of responses and results as CSV and XLSX, through the project's one writer
+(`pokja.spreadsheets`): text a spreadsheet would run as a formula (starting with = + - @,
+or a tab or carriage return) stays text, with an apostrophe in CSV and the quote prefix
+in XLSX.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from pokja import spreadsheets
 from surveys.models import Survey, SurveyResponse, localized
 from surveys.selectors import SurveyReport
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def response_rows(survey: Survey, *, labels: bool) -> Iterator[list[Any]]:
@@ -161,49 +144,15 @@ def result_rows(report: SurveyReport) -> Iterator[list[Any]]:
             yield [name, *row]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_response(file_name: str, rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
     """A streamed CSV download (UTF-8 with a byte-order mark, which Excel needs)."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow([csv_cell(_plain(value)) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+    return spreadsheets.csv_streaming_response(rows, file_name)
 
 
 def xlsx_response(file_name: str, sheets: dict[str, Iterable[Sequence[Any]]]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
+    workbook = spreadsheets.xlsx_workbook()
     for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = spreadsheets.xlsx_sheet(workbook, title)
         for row in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
-
-
-def _xlsx_cell(sheet, value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)  # shown figures (two decimals): a number the sheet can sum
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-    return value
+            spreadsheets.xlsx_append(sheet, row)
+    return spreadsheets.xlsx_response(workbook, file_name)

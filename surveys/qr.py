@@ -6,19 +6,25 @@ import io
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from surveys.models import Survey
+from zi_tracker.http import absolute_url
 
 # The query parameter a printed code slip's QR code fills in (Indonesian: "code").
 CODE_PARAMETER = "kode"
 
 
-def public_url(survey: Survey, code: str | None = None) -> str:
-    """The address printed on posters and slips (from ZI_SITE_URL, not the request)."""
-    url = settings.SITE_URL + reverse("survey_public", kwargs={"token": survey.public_token})
+def public_url(
+    survey: Survey, code: str | None = None, *, request: HttpRequest | None = None
+) -> str:
+    """The address printed on posters and slips: ZI_SITE_URL, else the address the person
+    printing them reached (`zi_tracker.http.site_url`)."""
+    url = absolute_url(
+        reverse("survey_public", kwargs={"token": survey.public_token}), request=request
+    )
     if code:
         url += "?" + urlencode({CODE_PARAMETER: code})
     return url

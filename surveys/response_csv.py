@@ -8,8 +8,10 @@ Format: a header row of column codes, then one row per respondent.
   ``education``, ``occupation``, ``service``); cells hold an option code, or for ``service``
   the survey's service code, or stay empty.
 - Column names and option codes match case-insensitively; surrounding spaces are ignored.
-- Comma, semicolon or tab separated (Excel in an Indonesian locale writes ";" because "," is
-  the decimal separator there); UTF-8 with or without a byte-order mark.
+- Read by the project's CSV reader (`pokja.spreadsheets.decode_csv` and `csv_records`):
+  comma, semicolon or tab separated (Excel in an Indonesian locale writes ";" because ","
+  is the decimal separator there); UTF-8 with or without a byte-order mark, else
+  Windows-1252 (Excel's plain "CSV" on Windows).
 - Blank rows are skipped. A column with an empty header is ignored while its cells are empty.
 
 Every problem names where it is: the file line (the header being line 1; equal to the
@@ -21,13 +23,12 @@ for a CLI. Nothing is returned unless the whole file is good.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pokja.spreadsheets import SpreadsheetError, csv_records, decode_csv
 from surveys.instrument_spec import InstrumentSpec, ProfileField, Scale
 
 
@@ -168,56 +169,18 @@ def parse_response_csv(
 def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
         return content.removeprefix("\ufeff")
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ResponseCsvError(
-            [CsvProblem(None, None, None, "the file is UTF-16 text; save it as 'CSV UTF-8'")]
-        )
-    if content.startswith(b"PK\x03\x04"):
-        raise ResponseCsvError(
-            [
-                CsvProblem(
-                    None,
-                    None,
-                    None,
-                    "this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'",
-                )
-            ]
-        )
     try:
-        return content.decode("utf-8-sig")  # tolerates the BOM Excel writes
-    except UnicodeDecodeError as error:
-        line = content.count(b"\n", 0, error.start) + 1
-        raise ResponseCsvError(
-            [
-                CsvProblem(
-                    line,
-                    None,
-                    None,
-                    f"the file is not UTF-8 text (byte 0x{content[error.start]:02x}); save it as 'CSV UTF-8'",
-                )
-            ]
-        ) from None
+        return decode_csv(content)
+    except SpreadsheetError as error:
+        raise ResponseCsvError([CsvProblem(error.line, None, None, error.reason)]) from None
 
 
 def _read_records(text: str) -> list[tuple[int, list[str]]]:
     """Records with the file line each starts on (a quoted cell may span lines)."""
-    first_line = text.split("\n", 1)[0]
-    counts = {separator: first_line.count(separator) for separator in (",", ";", "\t")}
-    delimiter = (
-        max(counts, key=lambda separator: counts[separator]) if any(counts.values()) else ","
-    )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = []
-    end_of_previous = 0
     try:
-        for cells in reader:
-            records.append((end_of_previous + 1, cells))
-            end_of_previous = reader.line_num
-    except csv.Error as error:
-        raise ResponseCsvError(
-            [CsvProblem(reader.line_num, None, None, f"not readable as CSV ({error})")]
-        ) from None
-    return records
+        return csv_records(text)
+    except SpreadsheetError as error:
+        raise ResponseCsvError([CsvProblem(error.line, None, None, error.reason)]) from None
 
 
 def _read_header(line: int, header: list[str], spec: InstrumentSpec) -> list[str | None]:

@@ -208,7 +208,7 @@ def survey_detail(request, unit_code: str, year: int, survey_id: int):
             survey=survey,
             report=report,
             lke_row=lke_row,
-            link=public_url(survey),
+            link=public_url(survey, request=request),
             can_export=access.can_export,
         ),
     )
@@ -241,7 +241,10 @@ def survey_codes(request, unit_code: str, year: int, survey_id: int):
             _add_errors(form, exc)
         else:
             slips = [
-                {"code": format_code(code), "qr": qr_svg(public_url(survey, format_code(code)))}
+                {
+                    "code": format_code(code),
+                    "qr": qr_svg(public_url(survey, format_code(code), request=request)),
+                }
                 for code in codes
             ]
             return render(
@@ -252,7 +255,7 @@ def survey_codes(request, unit_code: str, year: int, survey_id: int):
                     "survey": survey,
                     "batch": batch,
                     "slips": slips,
-                    "link": public_url(survey),
+                    "link": public_url(survey, request=request),
                     "title": localized(survey.spec.title),
                 },
             )
@@ -272,7 +275,7 @@ def survey_poster(request, unit_code: str, year: int, survey_id: int):
     programme, _access, survey = _get_survey_for_user(
         request, unit_code, year, survey_id, manage=True
     )
-    link = public_url(survey)
+    link = public_url(survey, request=request)
     return render(
         request,
         "surveys/poster.html",
@@ -292,7 +295,9 @@ def survey_qr(request, unit_code: str, year: int, survey_id: int):
     _programme, _access, survey = _get_survey_for_user(
         request, unit_code, year, survey_id, manage=True
     )
-    response = HttpResponse(qr_svg_document(public_url(survey)), content_type="image/svg+xml")
+    response = HttpResponse(
+        qr_svg_document(public_url(survey, request=request)), content_type="image/svg+xml"
+    )
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-qr.svg"'
     return response
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zi_tracker.env import env_bool, env_int, env_list, env_path, env_str, env_url
+from zi_tracker.published_keys import DEVELOPMENT_KEY, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the running application writes (SQLite file, media, broker queue, cache).
@@ -25,14 +27,23 @@ VAR_DIR = env_path("ZI_VAR_DIR", BASE_DIR / "var")
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 if DEBUG:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEVELOPMENT_KEY)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be a random string of at least 50 characters in production."
-        )
+    # A key found in the application's own files (the example .env, the development key,
+    # anything committed) is public: refused, with how to make one (zi_tracker.published_keys).
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    _key_problem = secret_key_problem(
+        SECRET_KEY,
+        BASE_DIR,
+        skip=[
+            VAR_DIR,
+            env_path("DJANGO_MEDIA_ROOT", VAR_DIR / "media"),
+            env_path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"),
+        ],
+    )
+    if _key_problem:
+        raise ImproperlyConfigured(_key_problem)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
@@ -41,8 +52,18 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-# The address people use to reach the site; links in e-mails and QR codes are built from it.
-SITE_URL = env_url("ZI_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+# --- Links -------------------------------------------------------------------------------
+# The address people use to reach the site (scheme and host, no path). Every absolute link
+# is built by zi_tracker.http.absolute_url: from this when set; unset, pages link to the
+# address the request reached and e-mails and background files to http://127.0.0.1:8000.
+SITE_URL = env_url("ZI_SITE_URL", None, schemes=("http", "https"))
+if SITE_URL:
+    SITE_URL = SITE_URL.rstrip("/")
+    if urlsplit(SITE_URL).path or urlsplit(SITE_URL).query or not urlsplit(SITE_URL).netloc:
+        raise ImproperlyConfigured(
+            f"ZI_SITE_URL={SITE_URL!r} must be a scheme and host only, "
+            "e.g. 'https://zi.polres.example' or 'http://10.0.0.5:8011'."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,8 +100,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "zi_tracker.middleware.CacheAndPermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: with DEBUG on, requests from other machines get the real error pages.
+    "zi_tracker.debug_pages.LocalDebugPagesMiddleware",
 ]
+# Django's debug pages (DEBUG) only for requests from this machine (zi_tracker.debug_pages).
+DEFAULT_EXCEPTION_REPORTER = "zi_tracker.debug_pages.LocalOnlyExceptionReporter"
 
 ROOT_URLCONF = "zi_tracker.urls"
 WSGI_APPLICATION = "zi_tracker.wsgi.application"
@@ -234,15 +260,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No script reads the CSRF cookie: pages carry the token (forms, and hx-headers for htmx).
 CSRF_COOKIE_HTTPONLY = True
 
-# Failed logins lock the account name and, separately, the address.
+# --- Sign-in throttling (pokja.signin) ---------------------------------------------------
+# Failed sign-ins lock one account name from one address; from anywhere they only slow the
+# account name down (a growing wait between attempts, capped), so nobody can lock another
+# person out. A successful sign-in or a password reset by e-mail clears them.
 AXES_FAILURE_LIMIT = env_int("ZI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZI_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ZI_LOGIN_SLOWDOWN_MAX_SECONDS = env_int("ZI_LOGIN_SLOWDOWN_MAX_SECONDS", 60, minimum=1)
+# An attempt refused while locked or slowed tries no password and is not counted: refusals
+# never extend a lock or a wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True  # the signed-in account's own failures only (see the handler)
-AXES_HANDLER = "pokja.signin.OwnAccountResetHandler"
+AXES_HANDLER = "pokja.signin.SignInThrottle"
 AXES_USERNAME_CALLABLE = "pokja.signin.attempted_username"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "pokja.signin.lockout_response"
 AXES_VERBOSE = False
+# Password-reset requests per hour: from one address, and for one e-mail address typed.
+ZI_PASSWORD_RESET_ADDRESS_LIMIT = env_int("ZI_PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+ZI_PASSWORD_RESET_ACCOUNT_LIMIT = env_int("ZI_PASSWORD_RESET_ACCOUNT_LIMIT", 3, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"

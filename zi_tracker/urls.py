@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from dashboards import views as dashboard_views
+from pokja import account_views
 
 admin.site.site_header = "ZI Tracker"
 admin.site.site_title = "ZI Tracker"
@@ -11,6 +12,17 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", dashboard_views.healthz, name="healthz"),
     path("favicon.ico", dashboard_views.favicon, name="favicon"),
+    # Django's password reset with the application's limits and links (before Django's own).
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -111,3 +111,72 @@ def test_the_bundle_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         archive = bundle(programme)
     assert len(archive.namelist()) == 6
+
+
+# --- hostile archives uploaded as evidence: stored and bundled as bytes, never opened --------
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
+    + ']>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "&lol9;</workbook>"
+)
+BOMB_MB = 100
+
+
+def billion_laughs_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/workbook.xml", BILLION_LAUGHS)
+    return buffer.getvalue()
+
+
+def zip_bomb_docx() -> bytes:
+    """A Word file (by its content) that would unpack to BOMB_MB megabytes of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><document/>')
+        with archive.open("word/media/bomb.bin", "w", force_zip64=True) as part:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(BOMB_MB):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
+def test_archives_uploaded_as_evidence_are_bundled_as_their_bytes_never_expanded(
+    programme, coordinator
+):
+    bomb, laughs = zip_bomb_docx(), billion_laughs_xlsx()
+    assert len(bomb) < 1_000_000  # 100 MB packed into well under 1 MB
+    stored = [
+        answer_evidence_add_file(
+            actor=coordinator,
+            programme=programme,
+            number=1,
+            uploaded=SimpleUploadedFile(name, body),
+            title=title,
+        )
+        for name, body, title in (
+            ("laporan.docx", bomb, "Laporan"),
+            ("rekap.xlsx", laughs, "Rekap"),
+        )
+    ]
+    # Stored as uploaded (judged by their first bytes only, never unpacked).
+    assert [e.file.read() for e in stored] == [bomb, laughs]
+    with evidence_bundle(lke_report(programme)) as handle:
+        data = handle.read()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    entries = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist()}
+    # Each file is in the bundle byte for byte: its size there is its packed size, so
+    # nothing inflated it (unpacked, the bomb alone would be 100 MB).
+    assert archive.read(entries["laporan.docx"]) == bomb
+    assert archive.read(entries["rekap.xlsx"]) == laughs
+    total_unpacked = sum(info.file_size for info in archive.infolist())
+    index = entries["index.html"].file_size
+    assert total_unpacked == len(bomb) + len(laughs) + index
+    assert len(data) < 2 * (len(bomb) + len(laughs)) + index

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from evaluations.models import Answer, AnswerEvidence
@@ -27,6 +26,7 @@ from reports.workbook import (
     summary_rows,
 )
 from tests.reports.conftest import open_workbook
+from zi_tracker.http import site_url
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def check_evidence(programme, workbook):
         )
     ]
     assert [(r[0], r[2], r[5]) for r in rows] == expected
-    assert any(link.startswith(settings.SITE_URL + "/evidence/") for *_, link in expected)
+    assert any(link.startswith(site_url() + "/evidence/") for *_, link in expected)
 
 
 def test_text_that_looks_like_a_formula_stays_text(programme, coordinator):

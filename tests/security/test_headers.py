@@ -17,6 +17,7 @@ from django.urls import reverse
 from tests.factories import build_world
 from tests.permission_matrix import MATRIX, PUBLIC, ROLES
 from tests.project.test_settings import PRODUCTION_ENV, ROOT, clean_environ
+from zi_tracker.middleware import PERMISSIONS_POLICY
 
 EXPECTED_CSP = {
     "default-src": "'self'",
@@ -53,8 +54,13 @@ INLINE = [
 ]
 
 
-def check_page(label: str, response) -> list[str]:
+def check_page(label: str, response, *, signed_in: bool = False) -> list[str]:
     problems = []
+    if response.headers.get("Permissions-Policy") != PERMISSIONS_POLICY:
+        problems.append(f"{label}: Permissions-Policy {response.headers.get('Permissions-Policy')}")
+    cache = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+    if signed_in and not {"private", "no-store"} <= cache:
+        problems.append(f"{label}: signed in, but Cache-Control {sorted(cache)}")
     csp = response.headers.get("Content-Security-Policy")
     if csp is None:
         problems.append(f"{label}: no Content-Security-Policy header")
@@ -99,7 +105,11 @@ def test_every_page_of_the_project_carries_the_policy_for_every_role():
                 if users[role] is not None:
                     client.force_login(users[role])
                 response = client.get(url, data=case.data(world))
-                problems += check_page(f"{name} as {role} ({response.status_code})", response)
+                problems += check_page(
+                    f"{name} as {role} ({response.status_code})",
+                    response,
+                    signed_in=users[role] is not None,
+                )
                 walked += 1
                 transaction.set_rollback(True)
     for name in sorted(PUBLIC):
@@ -196,6 +206,44 @@ def test_a_production_process_sends_hsts_and_secure_cookies(tmp_path):
     assert seen["csrf"] == {"secure": True, "httponly": True, "samesite": "Lax"}
     assert seen["signed_in"] == 302
     assert seen["session"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+PERMISSIONS = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+}
+
+
+def test_the_permissions_policy_refuses_the_powerful_features():
+    policy = dict(part.strip().split("=", 1) for part in PERMISSIONS_POLICY.split(","))
+    assert PERMISSIONS.items() <= policy.items()
+    assert set(policy.values()) == {"()"}  # nothing is allowed, to no origin
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_kept_and_public_ones_keep_their_caching(client, world):
+    from tests.surveys.factories import make_survey
+
+    survey = make_survey(world.programme)
+    form = client.get(reverse("survey_public", kwargs={"token": survey.public_token}), follow=True)
+    assert form.status_code == 200 and form["Cache-Control"] == "private"  # "back" keeps it
+    thanks = client.get(reverse("survey_thanks", kwargs={"token": survey.public_token}))
+    assert "no-store" not in thanks.get("Cache-Control", "")
+    client.force_login(world.coordinator)
+    home = client.get(reverse("home"))
+    assert {"private", "no-store"} <= {d.strip() for d in home["Cache-Control"].split(",")}
+    icon = client.get(reverse("favicon"))
+    assert icon["Cache-Control"] == "public, max-age=86400"
+    # Static files are answered by WhiteNoise before this middleware runs (their own caching).
+    order = settings.MIDDLEWARE
+    assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < order.index(
+        "zi_tracker.middleware.CacheAndPermissionsPolicyMiddleware"
+    )
+    client.logout()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 def test_development_does_not_send_hsts():

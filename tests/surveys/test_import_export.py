@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
-from surveys.exports import csv_cell
+from surveys.exports import csv_response
 from surveys.models import ResponseImport, SurveyResponse
 from tests.surveys.factories import add_responses, make_survey
 
@@ -142,6 +142,7 @@ def test_responses_export_raw_and_with_labels(client, coordinator, programme):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     cell = sheet.cell(row=2, column=4)
     assert cell.value == '=HYPERLINK("evil")' and cell.data_type == "s"
+    assert cell.quotePrefix  # kept text even when the cell is edited
     assert sheet.max_row == 3
 
 
@@ -192,8 +193,11 @@ def test_exports_stream_with_a_fixed_number_of_queries(
         ("\tx", "'\tx"),
         ("SIM", "SIM"),
         (4, "4"),
+        (-5, "-5"),  # a number, not a formula
         (None, ""),
     ],
 )
 def test_csv_cells_that_would_run_as_formulas_are_text(value, written):
-    assert csv_cell(value) == written
+    response = csv_response("x.csv", [[value]])
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text))) == [written]

@@ -229,26 +229,29 @@ def test_header_without_responses() -> None:
     ]
 
 
-def test_wrong_encoding_names_the_line() -> None:
-    # cp1252 (Excel's "CSV" on Windows) writes the en dash as the single byte 0x96.
-    content = csv_text(
-        f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM", "4,4,4,4,4,4,4,4,4,Surat"
-    ).encode("utf-8")
+def test_a_file_saved_in_windows_encoding_is_read() -> None:
+    # cp1252 (Excel's "CSV" on Windows) writes the en dash as the single byte 0x96; the
+    # project's one CSV reader (pokja.spreadsheets) reads it as such.
+    content = csv_text(f"{HEADER},service", "4,4,4,4,4,4,4,4,4,SIM").encode("utf-8")
     content += "4,4,4,4,4,4,4,4,4,Pengesahan Akta Catatan Sipil \u2013 salinan\n".encode("cp1252")
-    assert problems_of(content) == [
-        "line 4: the file is not UTF-8 text (byte 0x96); save it as 'CSV UTF-8'"
-    ]
+    sheet = parse_response_csv(content, SKM)
+    assert sheet.rows[1].profile["service"] == "Pengesahan Akta Catatan Sipil \u2013 salinan"
+
+
+def test_bytes_of_no_known_encoding_name_the_line() -> None:
+    content = csv_text(HEADER, "4,4,4,4,4,4,4,4,4").encode("utf-8") + b"4,4,\x81\n"
+    assert problems_of(content) == ["line 3: The file is not UTF-8 text; save it as “CSV UTF-8”."]
 
 
 def test_utf16_file() -> None:
     assert problems_of(csv_text(HEADER, "4,4,4,4,4,4,4,4,4").encode("utf-16")) == [
-        "file: the file is UTF-16 text; save it as 'CSV UTF-8'"
+        "file: The file is UTF-16 text; save it as “CSV UTF-8”."
     ]
 
 
 def test_workbook_instead_of_csv() -> None:
     assert problems_of(b"PK\x03\x04\x14\x00\x06\x00") == [
-        "file: this is a spreadsheet workbook (.xlsx), not CSV; save the sheet as 'CSV UTF-8'"
+        "file: This is a spreadsheet workbook (.xlsx), not CSV; save the sheet as “CSV UTF-8”."
     ]
 
 
@@ -257,5 +260,5 @@ def test_unreadable_csv_names_the_line() -> None:
     # the rest of a large file looks like that.
     huge = "x" * 200_000
     assert problems_of(csv_text(HEADER, "4,4,4,4,4,4,4,4,4", f'4,4,"{huge}",4,4,4,4,4,4')) == [
-        "line 3: not readable as CSV (field larger than field limit (131072))"
+        "line 3: The CSV file could not be read (field larger than field limit (131072))."
     ]

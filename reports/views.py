@@ -68,7 +68,10 @@ def export_create(request, unit_code: str, year: int):
         messages.error(request, _("Choose one of the exports listed."))
     else:
         job = services.export_job_create(
-            actor=request.user, programme=programme, kind=form.cleaned_data["kind"]
+            actor=request.user,
+            programme=programme,
+            kind=form.cleaned_data["kind"],
+            language=request.LANGUAGE_CODE,
         )
         messages.success(
             request,

@@ -185,8 +185,28 @@ def test_saving_a_count_updates_the_percentage_of_its_partner(client, world):
     page = text(htmx(client, url(world, "lke_answer_unit", number=89), {"value": "2"}))
     # 2 / 4 = 50.00%: the card of q89, and q88's percentage out of band
     assert 'data-testid="ratio-89">50.00%<' in page
-    assert '<p id="ratio-q88" class="small mb-0 mt-1" hx-swap-oob="true">' in page
+    assert '<p id="ratio-q88-unit" class="small mb-0 mt-1" hx-swap-oob="true">' in page
     assert 'data-testid="ratio-88">50.00%<' in page
+
+
+def test_each_side_shows_the_percentage_of_its_own_counts(client, world):
+    """The unit answers 8 targets and 7 reached (87.50%); the TPI re-answers 6 reached alone:
+    the unit's side still reads 7/8, the TPI's side has no figure of its own (its q105 is
+    missing) and says what is in force: 6/8 = 75.00%. Never the TPI's figure as the unit's."""
+    fill(world.programme, {105: 8, 106: 7})
+    client.force_login(world.tpi)
+    page = text(htmx(client, url(world, "lke_answer_tpi", number=106), {"value": "6"}))
+    assert 'data-testid="ratio-106">87.50%<' in page
+    assert 'data-testid="ratio-tpi-106">not yet computed (a count is missing)<' in page
+    assert 'data-testid="ratio-in-force-106">75.00%<' in page
+    # q105's card is updated out of band on both sides.
+    assert '<p id="ratio-q105-unit" class="small mb-0 mt-1" hx-swap-oob="true">' in page
+    assert 'data-testid="ratio-105">87.50%<' in page
+    # With the TPI's own q105 (7): 6/7 = 85.714...% -> 85.71% on the TPI's side only.
+    page = text(htmx(client, url(world, "lke_answer_tpi", number=105), {"value": "7"}))
+    assert 'data-testid="ratio-tpi-105">85.71%<' in page
+    assert 'data-testid="ratio-105">87.50%<' in page
+    assert "ratio-in-force-105" not in page  # the TPI's own figure is the one in force
 
 
 def test_without_javascript_the_form_posts_and_redirects(client, world):

@@ -553,6 +553,8 @@ class ShortfallRow:
     min_percent: Decimal | None = None  # area only
     held: str | None = None  # "held" only: the predicate the unit must already hold
     steps: list[ClosingStep] = field(default_factory=list)
+    # In a what-if's result: the answers already tried, which the steps were planned on.
+    tried: dict[int, AnswerValue] = field(default_factory=dict)
 
     @property
     def answers(self) -> dict[int, AnswerValue]:
@@ -561,8 +563,10 @@ class ShortfallRow:
 
     @property
     def try_query(self) -> str:
-        """The what-if's query string that tries the steps: ``q88=1&q89=1``."""
-        return urlencode({f"q{n}": answer_input(v) for n, v in sorted(self.answers.items())})
+        """The what-if's query string that tries the steps (over the answers already tried):
+        ``q88=1&q89=1``."""
+        answers = {**self.tried, **self.answers}
+        return urlencode({f"q{n}": answer_input(v) for n, v in sorted(answers.items())})
 
 
 @dataclass
@@ -894,6 +898,10 @@ def what_if_from(
             answers[item.number] = AnswerInput(item.value, effective[item.number].has_evidence)
         hypothetical = score(spec, answers, holds_wbk=holds_wbk)
         hypothetical_predicates, _gains = predicate_views(spec, hypothetical, answers, survey_fed)
+        tried = {item.number: item.value for item in changed}
+        for view in hypothetical_predicates:
+            for row in view.rows:
+                row.tried = tried  # its steps come on top of what is tried already
     order = sorted(real_predicates, key=lambda p: p.code != target)
     focus: dict[int, WhatIfItem] = {}
     for predicate in order:

@@ -450,16 +450,19 @@ def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_eviden
     )
     assert 'data-testid="component-pengungkit">52.38 <' in page  # 52.375
     assert 'data-testid="hasil-capaian_kinerja">0.00 <' in page
-    shortfalls = re.findall(r'data-testid="shortfall-WBK">(.*?)</li>', page)
+    shortfalls = re.findall(r'data-testid="shortfall-WBK"[^>]*>(.*?)</li>', page)
+    # Each step names the answer it needs; the link tries them (q51 and q52 at their best).
     assert [re.sub(r"<[^>]+>", "", s).strip() for s in shortfalls] == [
         "Birokrasi yang bersih dan akuntabel 17.50; WBK needs 18.25 (+0.75) "
-        "Closed by the best answer to 1 question: q126 (+5.00)",
+        "Closed by the best answer to 1 question: q126 = A (+5.00) Try these answers",
         "Capaian kinerja lebih baik dari capaian kinerja sebelumnya (q126) 0.00; "
         "WBK needs 2.50 (+2.50) "
-        "Closed by the best answer to 1 question: q126 (+5.00)",
-        "Penguatan Pengawasan 7.50 of 15.00 (50.0%); WBK needs 60% = 9.00 (+1.50) "
-        "Closed by the best answers to 2 questions: q51 (+0.75), q52 (+0.75)",
+        "Closed by the best answer to 1 question: q126 = A (+5.00) Try these answers",
+        "Penguatan Pengawasan 7.50 of 15.00 (50.00%); WBK needs 60% = 9.00 (+1.50) "
+        "Closed by the best answers to 2 questions: q51 = A (+0.75); q52 = A (+0.75) "
+        "Try these answers",
     ]
+    assert 'href="/programmes/POLRES-ALPHA/2026/lke/?q51=A&amp;q52=A#what-if"' in page
     assert 'href="/programmes/POLRES-ALPHA/2026/lke/PW/#q-51"' in page
     assert "The unit does not yet hold WBK." in page
     # completeness per Pokja: MP has 18 questions, one with evidence, one reviewed by the TPI
@@ -535,7 +538,7 @@ def test_what_if_moves_the_score_and_stores_nothing(client, world, monkeypatch):
     assert "(+6.50)" in page
     assert re.search(r'data-testid="meets-WBK">meets the score thresholds<', page)
     assert "q126 E → A" in page
-    assert "Penguatan Pengawasan 9.00 of 15.00 (60.0%); WBBM needs 75% = 11.25 (+2.25)" in page
+    assert "Penguatan Pengawasan 9.00 of 15.00 (60.00%); WBBM needs 75% = 11.25 (+2.25)" in page
     assert (
         list(
             Answer.objects.order_by("pk").values_list("pk", "unit_value", "tpi_value", "unit_note")

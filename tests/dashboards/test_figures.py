@@ -93,6 +93,9 @@ def test_every_page_shows_each_figure_alike_in_the_reader_language(client, demo,
     assert cell(dashboard, "area-percent-MP") == words["mp"]
     assert cell(worksheet, "area-percent-MP") == words["mp"]
     assert cell(pokja, "area-percent") == words["mp"]
+    # q89 is worth 1.00 only with q88 answered too: its row says so.
+    also = {"id": "· jawab juga q88", "en": "· also answer q88"}[language]
+    assert cell(pokja, "also-q89") == also
     assert cell(dashboard, "area-percent-TL") == cell(worksheet, "area-percent-TL") == words["tl"]
     assert f"({words['mp'][:-1]}%)" in dashboard and f"({words['mp'][:-1]}%)" in worksheet
 

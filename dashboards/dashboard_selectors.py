@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
@@ -46,6 +47,9 @@ from evaluations.selectors import (
     score_status,
     stored_score,
 )
+from figures import formatting as fmt
+from figures import palette
+from figures.rounding import half_up, share_of_weight
 from pokja.models import ActionPlanItem, Pokja, Programme, User, programme_today
 from pokja.selectors import (
     PlanCounts,
@@ -63,11 +67,14 @@ _HUNDRED = Decimal(100)
 
 
 def percent_of(score: Decimal, weight: Decimal) -> Decimal:
-    """A two-decimal score as a percentage of its weight, one decimal, truncated (as the
-    worksheet words it: a failing area never reads "60.0%")."""
-    if not weight:
-        return Decimal(0)
-    return (score * _HUNDRED / weight).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    """A score as a percentage of its weight, by the one rule of every page and export
+    (``figures.rounding.share_of_weight``: the shown score over the weight, two decimals)."""
+    return share_of_weight(score, weight) if weight else Decimal(0)
+
+
+def _chart_locale() -> str:
+    """The page's language for the charts' own number formatting (axis ticks)."""
+    return to_locale(get_language() or "id").replace("_", "-")
 
 
 # --------------------------------------------------------------------------- thresholds
@@ -231,10 +238,7 @@ def area_bars(
         )
         # The worksheet's rule: the two-decimal score against weight x percent, two decimals.
         bar.meets = {
-            line.code: score
-            >= (weight * line.area_percent / _HUNDRED).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
+            line.code: half_up(score) >= half_up(weight * line.area_percent / _HUNDRED)
             for line in lines
             if line.area_percent is not None
         }
@@ -242,33 +246,51 @@ def area_bars(
     return bars
 
 
+def _lines(lines: list[Threshold], value, label) -> list[dict[str, Any]]:
+    """The predicates' threshold lines of a chart, each with its colour and dash."""
+    return [
+        {"value": float(value(line)), "label": label(line), **palette.line(i)}
+        for i, line in enumerate(lines)
+        if value(line) is not None
+    ]
+
+
 def area_chart(bars: list[AreaBar], lines: list[Threshold]) -> dict[str, Any]:
-    """Chart data (charts.js): each area's parts stacked as % of the area weight."""
+    """Chart data (charts.js): each area's parts stacked as % of the area weight.
+
+    Numbers for the geometry, the same figures as the reader sees them in ``texts`` (the
+    tooltips), colours and patterns from ``figures.palette``."""
     part_codes = [p.code for p in bars[0].parts] if bars else []
     part_names = [p.name for p in bars[0].parts] if bars else []
+    datasets = []
+    for i, (_code, name) in enumerate(zip(part_codes, part_names, strict=True)):
+        shares = [percent_of(bar.parts[i].score, bar.weight) for bar in bars]
+        datasets.append(
+            {
+                "label": name,
+                "data": [float(v) for v in shares],
+                "texts": [
+                    f"{fmt.percent(v)} ({fmt.number(bar.parts[i].score)} / {fmt.number(bar.weight)})"
+                    for v, bar in zip(shares, bars, strict=True)
+                ],
+                "tone": palette.part_tone(i).as_json(),
+            }
+        )
     return {
         "type": "bar",
         "horizontal": True,
         "stacked": True,
         "max": 100,
         "suffix": "%",
+        "locale": _chart_locale(),
         "labels": [f"{bar.code} · Pokja {bar.pokja_number}" for bar in bars],
         "links": [bar.url for bar in bars],
-        "datasets": [
-            {
-                "label": name,
-                "data": [
-                    float(percent_of(bar.parts[i].score, bar.weight)) if bar.weight else 0
-                    for bar in bars
-                ],
-            }
-            for i, (_code, name) in enumerate(zip(part_codes, part_names, strict=True))
-        ],
-        "lines": [
-            {"value": float(line.area_percent), "label": f"{line.code} {line.area_percent}%"}
-            for line in lines
-            if line.area_percent is not None
-        ],
+        "datasets": datasets,
+        "lines": _lines(
+            lines,
+            lambda line: line.area_percent,
+            lambda line: f"{line.code} {fmt.constant(line.area_percent)}%",
+        ),
     }
 
 
@@ -300,17 +322,38 @@ def score_trend_points(programme: Programme, limit: int = TREND_POINTS) -> list[
     return [TrendRow(*row) for row in rows]
 
 
+def with_today(points: list[TrendRow], stored: StoredScore | None, today) -> list[TrendRow]:
+    """The trend with today's point taken from the stored score, the headline's own figure
+    (the day's snapshot is taken at night; the score may have moved since)."""
+    if stored is None or stored.total is None:
+        return points
+    now = TrendRow(
+        today,
+        stored.total,
+        stored.unit_total if stored.unit_total is not None else stored.total,
+        stored.tpi_total if stored.tpi_total is not None else Decimal(0),
+    )
+    return [p for p in points if p.date != today] + [now]
+
+
 def trend_chart(points: list[TrendRow], lines: list[Threshold]) -> dict[str, Any]:
     return {
         "type": "line",
         "max": 100,
-        "labels": [p.date.isoformat() for p in points],
-        "datasets": [{"label": _("Total"), "data": [float(p.total) for p in points]}],
-        "lines": [
-            {"value": float(line.total), "label": f"{line.code} {line.total}"}
-            for line in lines
-            if line.total is not None
+        "locale": _chart_locale(),
+        "labels": [fmt.axis_day(p.date) for p in points],
+        "titles": [fmt.day(p.date) for p in points],
+        "datasets": [
+            {
+                "label": _("Total"),
+                "data": [float(half_up(p.total)) for p in points],
+                "texts": [fmt.number(p.total) for p in points],
+                "tone": palette.tone("series").as_json(),
+            }
         ],
+        "lines": _lines(
+            lines, lambda line: line.total, lambda line: f"{line.code} {fmt.constant(line.total)}"
+        ),
     }
 
 
@@ -431,16 +474,29 @@ def plan_rows(pokjas: list[Pokja], counts: dict[int, PlanCounts]) -> list[PokjaP
 
 
 def plan_chart(rows: list[PokjaPlanRow]) -> dict[str, Any]:
+    """Items by status: each status in its meaning's tone (late warns in red, verified is
+    green), with its pattern and its name in the legend."""
+    series = (
+        ("verified", _("Verified"), lambda row: row.counts.verified),
+        ("done", _("Done"), lambda row: row.counts.done),
+        ("on_track", _("On track"), lambda row: row.on_track),
+        ("late", _("Late"), lambda row: row.counts.late),
+    )
     return {
         "type": "bar",
         "horizontal": True,
         "stacked": True,
+        "integer": True,
+        "locale": _chart_locale(),
         "labels": [f"Pokja {row.pokja.number}" for row in rows],
         "datasets": [
-            {"label": _("Verified"), "data": [row.counts.verified for row in rows]},
-            {"label": _("Done"), "data": [row.counts.done for row in rows]},
-            {"label": _("On track"), "data": [row.on_track for row in rows]},
-            {"label": _("Late"), "data": [row.counts.late for row in rows]},
+            {
+                "key": key,
+                "label": label,
+                "data": [count(row) for row in rows],
+                "tone": palette.tone(key).as_json(),
+            }
+            for key, label, count in series
         ],
     }
 
@@ -490,7 +546,7 @@ def _asset_report(stored: StoredScore | None, name: str, sub_area: str) -> Prere
         label,
         met,
         _("LKE %(code)s scores %(score)s of %(weight)s.")
-        % {"code": sub_area, "score": f"{data.score:.2f}", "weight": f"{data.weight:.2f}"},
+        % {"code": sub_area, "score": fmt.number(data.score), "weight": fmt.number(data.weight)},
     )
 
 
@@ -513,7 +569,7 @@ def proposal_prerequisites(
             _("Pencanangan and signed pakta integritas recorded"),
             declared,
             (
-                _("Declared on %(date)s.") % {"date": programme.pencanangan_date.isoformat()}
+                _("Declared on %(date)s.") % {"date": fmt.day(programme.pencanangan_date)}
                 if declared
                 else _("Record the date and the signed document in the programme settings.")
             ),
@@ -540,7 +596,7 @@ def proposal_prerequisites(
                 _("At least %(n)s year of building ZI") % {"n": YEARS_BUILDING},
                 today >= due,
                 _("Since %(start)s; reached on %(due)s.")
-                % {"start": start.isoformat(), "due": due.isoformat()},
+                % {"start": fmt.day(start), "due": fmt.day(due)},
             )
         )
     items.append(
@@ -552,7 +608,7 @@ def proposal_prerequisites(
             % {
                 "settled": tlhp.settled,
                 "owed": tlhp.owed,
-                "percent": tlhp.percent_display,
+                "percent": fmt.number(tlhp.percent),
             },
         )
     )
@@ -633,14 +689,13 @@ class CoordinatorDashboard:
     status: ScoreStatus
     stored: StoredScore | None
     lines: list[Threshold]
-    components: list[dict]
-    parts: list[dict]
+    figures: list[FigureRow]  # components, each followed by its parts
     areas: list[AreaBar]
     area_chart: dict
     trend: list[TrendRow]
     trend_chart: dict
     predicates: list[PredicateView]
-    figures: list[FigureInForce]
+    survey_figures: list[FigureInForce]
     surveys: list[SurveyRow]
     plans: list[PokjaPlanRow]
     plan_chart: dict
@@ -657,17 +712,57 @@ class CoordinatorDashboard:
         return sum(1 for p in self.prerequisites if p.met)
 
 
-def _figure_rows(figures: dict, key: str) -> list[dict]:
-    return [
-        {
-            "code": code,
-            "name": f.get("name", code),
-            "score": Decimal(f["score"]),
-            "weight": Decimal(f["weight"]),
-            "percent": percent_of(Decimal(f["score"]), Decimal(f["weight"])),
-        }
-        for code, f in (figures.get(key) or {}).items()
-    ]
+@dataclass(frozen=True)
+class FigureRow:
+    """One line of the total's table: a component, or one of its parts beneath it."""
+
+    code: str
+    name: str
+    score: Decimal
+    weight: Decimal
+    depth: int  # 0 component, 1 its part
+    parent: str | None  # the component of a part
+
+    @property
+    def percent(self) -> Decimal:
+        return percent_of(self.score, self.weight)
+
+
+def figure_rows(spec: FrameworkSpec, figures: dict) -> list[FigureRow]:
+    """The framework's hierarchy as its data states it: each component (PENGUNGKIT, HASIL),
+    then its own parts beneath it (PEMENUHAN and REFORM make up PENGUNGKIT), in the data's
+    order (stored figures are JSON objects whose key order the database does not keep)."""
+    components = figures.get("components") or {}
+    parts = figures.get("parts") or {}
+    rows = []
+    for component in spec.components:
+        data = components.get(component.code)
+        if data is None:
+            continue
+        rows.append(
+            FigureRow(
+                component.code,
+                data.get("name", component.name),
+                Decimal(data["score"]),
+                Decimal(data["weight"]),
+                0,
+                None,
+            )
+        )
+        for code in component.parts:
+            part = parts.get(code)
+            if part is not None:
+                rows.append(
+                    FigureRow(
+                        code,
+                        part.get("name", code),
+                        Decimal(part["score"]),
+                        Decimal(part["weight"]),
+                        1,
+                        component.code,
+                    )
+                )
+    return rows
 
 
 def coordinator_dashboard(programme: Programme) -> CoordinatorDashboard:
@@ -708,20 +803,19 @@ def coordinator_dashboard(programme: Programme) -> CoordinatorDashboard:
     plans = plan_rows(pokjas, counts)
     tlhp = tlhp_settled(programme)
     record = ProposalRecord.objects.filter(programme=programme).first()
-    trend = score_trend_points(programme)
+    trend = with_today(score_trend_points(programme), stored, today)
     return CoordinatorDashboard(
         programme=programme,
         status=status,
         stored=stored,
         lines=lines,
-        components=_figure_rows(figures, "components"),
-        parts=_figure_rows(figures, "parts"),
+        figures=figure_rows(spec, figures),
         areas=areas,
         area_chart=area_chart(areas, lines),
         trend=trend,
         trend_chart=trend_chart(trend, lines),
         predicates=predicates,
-        figures=figures_in_force(stored),
+        survey_figures=figures_in_force(stored),
         surveys=survey_rows(programme),
         plans=plans,
         plan_chart=plan_chart(plans),

@@ -24,6 +24,7 @@ class PlanDraft:
     value: Decimal  # the scored item's current value, 0..1
     points: Decimal  # points the total would gain at the item's best value (exact)
     planned: bool  # the Pokja's plan already has an item for this question
+    also: tuple[int, ...] = ()  # the other answers its item needs (q88 for q89 / q88)
 
     @property
     def points_display(self) -> Decimal:
@@ -55,6 +56,7 @@ def rank_drafts(
             value=min(e.value for e in entries),
             points=_total(e.points for e in entries),
             planned=number in planned,
+            also=tuple(sorted({n for e in entries for n in e.questions if n != number})),
         )
         for number, entries in by_number.items()
     ]

@@ -13,12 +13,13 @@ figure a user sees correct: a half-up boundary k/200 sits on the 34-digit grid, 
 can fall between the truncated and the exact value. Never add up the ``Decimal`` figures of a
 breakdown yourself; every sum you need is in it.
 
-Display. ``display(d)`` rounds half up to two decimals. Predicate thresholds compare the
-two-decimal figures a user sees: ``display(actual) >= display(required)``. For the per-area
-criterion the required figure is ``display(area weight x percent / 100)`` (PW, 60%: 9.00)
-and the actual one the area's two-decimal score: 8.995 shows 9.00 and meets it, 8.99 fails by
-0.01. The percentage quoted in that shortfall is the two-decimal score over the weight,
-truncated to one decimal, so a failing area never reads "60.0%".
+Display. ``display(d)`` rounds half up to two decimals (``figures.rounding``, the one rule of
+every figure shown). Predicate thresholds compare the two-decimal figures a user sees:
+``display(actual) >= display(required)``. For the per-area criterion the required figure is
+``display(area weight x percent / 100)`` (PW, 60%: 9.00) and the actual one the area's
+two-decimal score: 8.995 shows 9.00 and meets it, 8.99 fails by 0.01. The percentage quoted
+in that shortfall is the two-decimal score over the weight, rounded half up to two decimals
+(``figures.rounding.share_of_weight``): 8.99 of 15 reads 59.93%, never "60%".
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from math import gcd, lcm
 from typing import Any, Final
@@ -39,6 +40,7 @@ from evaluations.framework_spec import (
     QuestionSpec,
     RatioItem,
 )
+from figures.rounding import half_up, share_of_weight
 
 __all__ = [
     "AnswerError",
@@ -66,8 +68,6 @@ __all__ = [
 
 AnswerValue = str | int | Decimal | None
 
-_CENT: Final = Decimal("0.01")
-_TENTH: Final = Decimal("0.1")
 _HUNDRED: Final = Decimal(100)
 # Counts are people, complaints, services: far below this. The cap keeps a typo or a hostile
 # "1E+999999" from turning into an enormous integer.
@@ -95,8 +95,8 @@ class AnswerInput:
 
 
 def display(value: Decimal) -> Decimal:
-    """The figure a user sees: half up to two decimals."""
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    """The figure a user sees: half up to two decimals (``figures.rounding``, the one rule)."""
+    return half_up(value)
 
 
 # --------------------------------------------------------------------------- results
@@ -228,6 +228,19 @@ class QuestionGain:
     sub_area: str | None
     hasil_item: str | None
     label: str  # question text, or the ratio item's label
+    # Every answer the item needs to reach its best value, over the current answers: the best
+    # option, the top of an index, or for a ratio item each count it lacks or must change
+    # (q88 and q89 when both are unanswered). Applied together they add ``points``.
+    needs: tuple[tuple[int, AnswerValue], ...] = ()
+
+    @property
+    def questions(self) -> tuple[int, ...]:
+        """The questions to answer, the lever first."""
+        numbers = [n for n, _value in self.needs]
+        if self.number in numbers:
+            numbers.remove(self.number)
+            numbers.insert(0, self.number)
+        return tuple(numbers) or (self.number,)
 
 
 # --------------------------------------------------------------------------- answers
@@ -829,12 +842,9 @@ def _check_predicate(
                 if actual >= required:
                     continue
                 gap = required - actual
-                # Truncated, so an area that fails never reads as "60.0%".
-                shown = (
-                    (actual * _HUNDRED / area.weight).quantize(_TENTH, rounding=ROUND_DOWN)
-                    if area.weight
-                    else _HUNDRED
-                )
+                # The shown score over the weight, two decimals: a failing area never reads as
+                # its minimum (8.99 of 15 is 59.93%).
+                shown = share_of_weight(actual, area.weight) if area.weight else _HUNDRED
                 shortfalls.append(
                     Shortfall(
                         predicate=code,
@@ -960,6 +970,9 @@ def question_gains(spec: FrameworkSpec, answers: Mapping[int, AnswerInput]) -> l
         else:
             q = spec.question(item.question)
             number, best, label = q.number, Fraction(q.best_value), q.text  # type: ignore[arg-type]
+        needs: tuple[tuple[int, AnswerValue], ...] = ()
+        if value < best:
+            needs = tuple(_best_answers(spec, item, answers).items())
         answer = answers.get(number)
         gains.append(
             QuestionGain(
@@ -969,6 +982,7 @@ def question_gains(spec: FrameworkSpec, answers: Mapping[int, AnswerInput]) -> l
                 best_value=_EXACT.divide(Decimal(best.numerator), Decimal(best.denominator)),
                 points=_as_decimal(factor * max(best - value, Fraction(0))),
                 label=label,
+                needs=needs,
                 **where,
             )
         )
@@ -991,6 +1005,59 @@ def question_gains(spec: FrameworkSpec, answers: Mapping[int, AnswerInput]) -> l
         )
     gains.sort(key=lambda g: (-g.points, g.number))
     return gains
+
+
+def _best_answers(
+    spec: FrameworkSpec, item: QuestionItem | RatioItem, answers: Mapping[int, AnswerInput]
+) -> dict[int, AnswerValue]:
+    """The answers that bring ``item`` to its best value (1), changing as few as it can.
+
+    A choice takes its best option, an index the top of its range. A ratio item needs every
+    one of its counts: the denominator keeps the counts given (an unanswered one is taken as 1,
+    an example to replace with the real count), the subtracted counts go to 0 and the lever
+    makes the numerator reach the denominator. A denominator of 0 keeps its rule where that
+    rule gives 1 (nothing was owed); where it gives 0 (no change agents appointed), a
+    denominator of 1 is what the item needs.
+    """
+    if isinstance(item, QuestionItem):
+        q = spec.question(item.question)
+        if q.kind == CHOICE:
+            best = max(q.options, key=lambda o: o.value)
+            return {q.number: best.key}
+        return {q.number: q.index_range[1]}  # type: ignore[index]
+
+    def given(number: int) -> int | None:
+        answer = answers.get(number)
+        value = None if answer is None else answer.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    counts: dict[int, int] = {n: given(n) for n in item.denominator if given(n) is not None}  # type: ignore[misc]
+    missing = [n for n in item.denominator if n not in counts]
+    for i, number in enumerate(missing):
+        counts[number] = 1 if i == 0 and not sum(counts.values()) else 0
+    subtracted = {t.question for t in item.numerator if t.sign < 0}
+    for number in subtracted:
+        counts[number] = 0
+    added = [t.question for t in item.numerator if t.sign > 0 and t.question not in counts]
+    for number in added:
+        counts.setdefault(number, given(number) or 0)
+    denominator = sum(counts[n] for n in item.denominator)
+    numerator = sum(t.sign * counts[t.question] for t in item.numerator)
+    if denominator == 0:
+        rule = (
+            item.value_if_zero_denominator_numerator_zero
+            if numerator == 0
+            else item.value_if_zero_denominator_numerator_nonzero
+        )
+        if rule < 1:
+            counts[item.denominator[0]] = 1
+            denominator = sum(counts[n] for n in item.denominator)
+            numerator = sum(t.sign * counts[t.question] for t in item.numerator)
+    if denominator and numerator < denominator:
+        lever = item.lever if item.lever in added else (added[0] if added else None)
+        if lever is not None:
+            counts[lever] += denominator - numerator
+    return {n: v for n, v in counts.items() if given(n) != v}
 
 
 def _as_decimal(value: Fraction) -> Decimal:

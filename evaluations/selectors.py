@@ -13,8 +13,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -55,6 +56,8 @@ from evaluations.scoring import (
 )
 from evaluations.shortfalls import ShortfallPlan, plan_shortfalls
 from evaluations.wording import bad_answer
+from figures.formatting import plain
+from figures.rounding import share_of_weight
 from pokja.models import Evidence, Pokja, Programme
 from surveys.selectors import LkeSurveyFigure, lke_survey_figures
 
@@ -65,6 +68,16 @@ LAYERS: tuple[Layer, ...] = ("effective", "unit", "tpi")
 
 
 # --------------------------------------------------------------------------- answers
+
+
+def answer_input(value: AnswerValue) -> str:
+    """An answer as a form field holds it: an option key, a count, or an index to two
+    decimals with a dot ("3.29"), the precision every page shows it with."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
 
 
 def read_stored_value(spec: FrameworkSpec, number: int, text: str) -> AnswerValue:
@@ -170,8 +183,12 @@ class QuestionRow:
     tpi_value: AnswerValue
     effective_value: AnswerValue
     evidence: list[Evidence]
-    ratio: RatioValue | None
+    ratio: RatioValue | None  # the percentage item in force (the TPI's counts where given)
     survey: LkeSurveyFigure | None  # set for survey-fed questions
+    # The same item from each side's own counts: the unit's answers alone, the TPI's alone.
+    unit_ratio: RatioValue | None = None
+    tpi_ratio: RatioValue | None = None
+    tpi_counted: bool = False  # the TPI gave one of the item's counts
 
     @property
     def number(self) -> int:
@@ -326,12 +343,17 @@ def _rows(
 ) -> dict[int, QuestionRow]:
     spec = layers.spec
     effective = layers.layer("effective")
+    # Each layer's derived value from that layer's own counts: the unit's side shows 7 of 8
+    # when the unit answered 8 and 7, whatever the TPI re-answered.
     ratios = ratio_values(spec, effective)
+    unit_ratios = ratio_values(spec, layers.unit)
+    tpi_ratios = ratio_values(spec, layers.tpi)
     rows = {}
     for answer in answers:
         q = spec.questions_by_number.get(answer.number)
         if q is None:
             continue
+        ratio = None if q.information_only else ratios.get(q.number)
         rows[answer.number] = QuestionRow(
             spec=q,
             answer=answer,
@@ -339,8 +361,12 @@ def _rows(
             tpi_value=None if q.number in layers.survey_fed else layers.tpi[q.number].value,
             effective_value=effective[q.number].value,
             evidence=evidence.get(answer.pk, []),
-            ratio=None if q.information_only else ratios.get(q.number),
+            ratio=ratio,
             survey=layers.figures.get(q.number) if q.number in layers.survey_fed else None,
+            unit_ratio=None if ratio is None else unit_ratios.get(q.number),
+            tpi_ratio=None if ratio is None else tpi_ratios.get(q.number),
+            tpi_counted=ratio is not None
+            and any(layers.tpi[n].value is not None for n in ratio.questions),
         )
     return rows
 
@@ -498,13 +524,18 @@ def section_page(programme: Programme, assessment: Assessment, code: str) -> Sec
 
 @dataclass
 class ClosingStep:
-    """One question that helps close a shortfall, and where it is answered."""
+    """One scored item that helps close a shortfall: every answer it needs, and where."""
 
-    number: int
+    number: int  # the item's lever (the question an action plan works on)
     points: Decimal
     label: str
     section: str  # the worksheet section (area code, or e.g. "hasil")
     survey_fed: bool
+    answers: tuple[tuple[int, AnswerValue], ...] = ()  # each question and the answer it needs
+
+    @property
+    def questions(self) -> tuple[int, ...]:
+        return tuple(n for n, _value in self.answers) or (self.number,)
 
 
 @dataclass
@@ -518,10 +549,24 @@ class ShortfallRow:
     required: Decimal | None
     gap: Decimal | None
     weight: Decimal | None = None  # area only
-    percent: Decimal | None = None  # area only: its two-decimal score over its weight, 1 decimal
+    percent: Decimal | None = None  # area only: its shown score over its weight, two decimals
     min_percent: Decimal | None = None  # area only
     held: str | None = None  # "held" only: the predicate the unit must already hold
     steps: list[ClosingStep] = field(default_factory=list)
+    # In a what-if's result: the answers already tried, which the steps were planned on.
+    tried: dict[int, AnswerValue] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> dict[int, AnswerValue]:
+        """Every answer the steps need together (what the what-if tries)."""
+        return {n: v for step in self.steps for n, v in step.answers}
+
+    @property
+    def try_query(self) -> str:
+        """The what-if's query string that tries the steps (over the answers already tried):
+        ``q88=1&q89=1``."""
+        answers = {**self.tried, **self.answers}
+        return urlencode({f"q{n}": answer_input(v) for n, v in sorted(answers.items())})
 
 
 @dataclass
@@ -557,6 +602,7 @@ def _shortfall_row(
             label=g.label,
             section=g.area or spec.part(g.part).component,
             survey_fed=g.number in survey_fed,
+            answers=tuple(sorted(g.needs, key=lambda need: need[0])),
         )
         for g in plan.steps
     ]
@@ -574,12 +620,8 @@ def _shortfall_row(
             steps=steps,
         )
     weight = breakdown.areas[s.area].weight
-    # As the scoring module words it: truncated, so that a failing area never reads "60.0%".
-    percent = (
-        (s.actual * 100 / weight).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-        if weight and s.actual is not None
-        else Decimal(100)
-    )
+    # The one rule of a share of a weight: a failing area never reads as its minimum.
+    percent = share_of_weight(s.actual, weight) if weight and s.actual is not None else Decimal(100)
     return ShortfallRow(
         plan,
         "area",
@@ -781,12 +823,11 @@ class WhatIfItem:
 
     @property
     def shown(self) -> str:
-        """The value for a text/number input (dot decimals, as HTML wants)."""
+        """The value for a text/number input (dot decimals, as HTML wants; an index to the two
+        decimals every page shows it with)."""
         if self.raw is not None:
             return self.raw
-        if self.value is None:
-            return ""
-        return format(self.value, "f") if isinstance(self.value, Decimal) else str(self.value)
+        return answer_input(self.value)
 
 
 @dataclass
@@ -842,6 +883,8 @@ def what_if_from(
         item = items.get(number)
         if item is None:
             continue
+        if text.strip() == answer_input(item.current):
+            continue  # the field as the form showed it (an index to two decimals): unchanged
         try:
             item.value = normalize_answer(spec, number, text)
         except AnswerError:
@@ -855,13 +898,18 @@ def what_if_from(
             answers[item.number] = AnswerInput(item.value, effective[item.number].has_evidence)
         hypothetical = score(spec, answers, holds_wbk=holds_wbk)
         hypothetical_predicates, _gains = predicate_views(spec, hypothetical, answers, survey_fed)
+        tried = {item.number: item.value for item in changed}
+        for view in hypothetical_predicates:
+            for row in view.rows:
+                row.tried = tried  # its steps come on top of what is tried already
     order = sorted(real_predicates, key=lambda p: p.code != target)
     focus: dict[int, WhatIfItem] = {}
     for predicate in order:
         for plan in predicate.plans:
             for gain in plan.steps:
                 if len(focus) < FOCUS_SIZE:
-                    focus.setdefault(gain.number, items[gain.number])
+                    for number in gain.questions:  # every answer the step needs (q88, q89)
+                        focus.setdefault(number, items[number])
     for item in changed:  # what the user changed stays in view
         focus.setdefault(item.number, item)
     groups: dict[str, list[WhatIfItem]] = defaultdict(list)

@@ -151,22 +151,34 @@ def _overview_response(request, programme, access, assessment, *, layer="effecti
             ("tpi", _("TPI answers alone")),
         ],
     }
-    if request.htmx and (raw is not None or request.htmx.target == "what-if"):
+    if request.htmx and (request.method == "POST" or request.htmx.target == "what-if"):
         return render(request, "evaluations/partials/what_if.html", context)
     # When the background run last stored the score the dashboards read.
     context["score_status"] = selectors.score_status(programme)
     return render(request, "evaluations/overview.html", context)
 
 
+def _what_if_answers(data) -> dict[int, str]:
+    """The hypothetical answers of a what-if: fields ``q<number>``."""
+    return {
+        int(key[1:]): value
+        for key, value in data.items()
+        if key.startswith("q") and key[1:].isdigit() and len(key) < 8
+    }
+
+
 @login_required
 def lke_overview(request, unit_code: str, year: int):
     """The whole worksheet; ``?layer=unit|tpi`` shows the breakdown of one side alone. With htmx
-    targeting the what-if panel it answers with that panel only ("reset")."""
+    targeting the what-if panel it answers with that panel only ("reset"). ``?q88=1&q89=1``
+    opens the what-if with those answers tried (the predicate check's "Try these answers";
+    nothing is saved)."""
     programme, access, assessment = _get_worksheet_for_user(request, unit_code, year)
     layer = request.GET.get("layer", "effective")
     if layer not in selectors.LAYERS:
         layer = "effective"
-    return _overview_response(request, programme, access, assessment, layer=layer)
+    raw = _what_if_answers(request.GET) or None
+    return _overview_response(request, programme, access, assessment, layer=layer, raw=raw)
 
 
 @login_required
@@ -174,10 +186,7 @@ def lke_overview(request, unit_code: str, year: int):
 def lke_what_if(request, unit_code: str, year: int):
     """Score hypothetical answers over the stored ones; nothing is saved."""
     programme, access, assessment = _get_worksheet_for_user(request, unit_code, year)
-    raw = {}
-    for key, value in request.POST.items():
-        if key.startswith("q") and key[1:].isdigit() and len(key) < 8:
-            raw[int(key[1:])] = value
+    raw = _what_if_answers(request.POST)
     return _overview_response(request, programme, access, assessment, raw=raw)
 
 

@@ -37,6 +37,11 @@ class ExportJob(models.Model):
         related_name="export_jobs",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The export's language: the requester's when they asked (every text, number and date of
+    # the file follows it); the site's default language for jobs made otherwise.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

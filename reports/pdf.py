@@ -1,4 +1,5 @@
-"""The evaluation report as a PDF (WeasyPrint, A4, in the site's language: Indonesian).
+"""The evaluation report as a PDF (WeasyPrint, A4, in the export's language: the language of
+whoever asked for it, Indonesian by default; every figure in that language's format).
 
 Cover (unit, year, framework); summary scores and the predicate check; the area table
 (PEMENUHAN, REFORM, total); per area its weakest questions and the answers without evidence;
@@ -15,16 +16,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from evaluations.framework_spec import CHOICE, INDEX
 from evaluations.scoring import display
+from evaluations.selectors import predicate_views
+from evaluations.wording import shortfall_text
+from figures import formatting as fmt
+from figures import palette
+from figures.svg import BarRow, horizontal_bars
 from reports.selectors import PdfData
 from reports.workbook import Progress, item_value
 
 WEAKEST = 5  # questions listed per area
 MISSING_SHOWN = 12  # questions without evidence listed per area (the rest counted)
-CHART_WIDTH = 300  # user units of the bar area
-CHART_ROW = 26
 
 
 @dataclass
@@ -51,13 +57,16 @@ class AreaFindings:
 @dataclass
 class Bar:
     label: str
-    index: Decimal | None
+    index: Decimal | None  # exact; shown to two decimals
     score: Decimal | None
     source: str
     respondents: int
-    y: int
-    width: Decimal
-    text_x: Decimal
+
+
+def _answer_text(value) -> str:
+    if value is None or value == "":
+        return fmt.EMPTY
+    return fmt.number(value) if isinstance(value, Decimal) else str(value)
 
 
 def area_findings(data: PdfData) -> list[AreaFindings]:
@@ -79,7 +88,7 @@ def area_findings(data: PdfData) -> list[AreaFindings]:
             WeakQuestion(
                 q.number,
                 q.text,
-                str(effective[q.number].value or "—"),
+                _answer_text(effective[q.number].value),
                 item_value(q, effective[q.number].value),
             )
             for q in ranked
@@ -97,7 +106,7 @@ def area_findings(data: PdfData) -> list[AreaFindings]:
                 pokja=area.pokja,
                 score=display(area.total),
                 weight=area.weight,
-                percent=display(area.percent),
+                percent=fmt.weight_share(area.total, area.weight),
                 weakest=weakest,
                 missing=missing[:MISSING_SHOWN],
                 missing_total=len(missing),
@@ -106,30 +115,43 @@ def area_findings(data: PdfData) -> list[AreaFindings]:
     return found
 
 
+def survey_chart(bars: list[Bar]) -> str:
+    """The survey indices as a bar chart (SVG made here: WeasyPrint runs no script), each
+    index's bar to scale on 0..4 with its value beside it and its whole name on its row."""
+    if not bars:
+        return ""
+    top = Decimal(4)
+    return horizontal_bars(
+        [
+            BarRow(
+                label=bar.label,
+                value=bar.index,
+                text=fmt.number(bar.index) if bar.index is not None else fmt.EMPTY,
+                tone=palette.tone("series"),
+            )
+            for bar in bars
+        ],
+        maximum=top,
+        ticks=[(Decimal(i), fmt.constant(i)) for i in range(5)],
+        title=_("Survey indices (0 to 4)"),
+    )
+
+
 def survey_bars(data: PdfData) -> list[Bar]:
     report = data.report
     spec = report.spec
     bars = []
-    for row, (number, figure) in enumerate(sorted(report.layers.figures.items())):
+    for number, figure in sorted(report.layers.figures.items()):
         q = spec.question(number)
-        high = q.index_range[1] if q.index_range else Decimal(4)
         index = figure.index
-        width = (
-            (Decimal(index) / high * CHART_WIDTH).quantize(Decimal("0.1"))
-            if index is not None
-            else Decimal(0)
-        )
         item = report.effective.hasil_items.get(q.hasil_item) if q.hasil_item else None
         bars.append(
             Bar(
                 label=item.name if item else f"q{number}",
-                index=display(Decimal(index)) if index is not None else None,
-                score=display(item.score) if item and index is not None else None,
+                index=Decimal(index) if index is not None else None,
+                score=item.score if item and index is not None else None,
                 source=figure.label,
                 respondents=figure.respondents,
-                y=row * CHART_ROW,
-                width=width,
-                text_x=width + 4,
             )
         )
     return bars
@@ -144,12 +166,20 @@ def report_html(data: PdfData) -> str:
             "area": area,
             "cells": [(display(area.parts[p.code]), area.part_weights[p.code]) for p in parts],
             "total": display(area.total),
-            "percent": display(area.percent),
+            "percent": fmt.weight_share(area.total, area.weight),
         }
         for area in effective.areas.values()
     ]
     bars = survey_bars(data)
+    predicates, _gains = predicate_views(
+        report.spec, effective, report.layers.layer("effective"), report.layers.survey_fed
+    )
     context = {
+        "language": get_language() or settings.LANGUAGE_CODE,
+        "predicates": [
+            (view, [shortfall_text(row, view.code) for row in view.rows]) for view in predicates
+        ],
+        "survey_chart": survey_chart(bars),
         "data": data,
         "programme": report.programme,
         "spec": report.spec,
@@ -163,9 +193,6 @@ def report_html(data: PdfData) -> str:
         "area_rows": area_rows,
         "findings": area_findings(data),
         "bars": bars,
-        "chart_height": max(1, len(bars)) * CHART_ROW,
-        "chart_width": CHART_WIDTH,
-        "chart_ticks": [{"x": Decimal(CHART_WIDTH) * i / 4, "label": i} for i in range(5)],
         "generated_at": timezone.localtime(),
     }
     return render_to_string("reports/report_pdf.html", context)

@@ -106,9 +106,15 @@ RUN_SOFT_LIMIT = 300  # seconds a build may take (the task's soft time limit)
 
 
 def export_job_create(
-    *, actor: User, programme: Programme, kind: str, site_url: str = ""
+    *,
+    actor: User,
+    programme: Programme,
+    kind: str,
+    site_url: str = "",
+    language: str | None = None,
 ) -> ExportJob:
-    """Ask for an export of the programme; a worker builds it once this transaction commits.
+    """Ask for an export of the programme; a worker builds it once this transaction commits,
+    in ``language`` (the requester's; the active language when not given).
 
     ``site_url`` is the address the person asked on (``zi_tracker.http.site_url(request)``):
     the file's links back to this site start with it, so they open where the person reached
@@ -120,15 +126,23 @@ def export_job_create(
         raise ValidationError({"kind": _("Unknown kind of export.")})
     if not programme_access(actor, programme).can_export:
         raise PermissionDenied(_("You may not export this programme's data."))
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in languages:
+        language = settings.LANGUAGE_CODE
     with transaction.atomic():
         job = ExportJob.objects.create(
-            programme=programme, kind=kind, requested_by=actor, site_url=site_url[:200]
+            programme=programme,
+            kind=kind,
+            requested_by=actor,
+            site_url=site_url[:200],
+            language=language,
         )
         audit_change(
             actor=actor,
             obj=job,
             before=None,
-            after=audit_snapshot(job, ("programme", "kind", "status")),
+            after=audit_snapshot(job, ("programme", "kind", "language", "status")),
             programme_id=programme.pk,
             unit_id=programme.unit_id,
         )
@@ -165,7 +179,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             progress=max(1, min(99, percent))
         )
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             data = builder.build(job.programme, progress, job.site_url)
         except SoftTimeLimitExceeded:

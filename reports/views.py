@@ -73,6 +73,7 @@ def export_create(request, unit_code: str, year: int):
             programme=programme,
             kind=form.cleaned_data["kind"],
             site_url=site_url(request),
+            language=request.LANGUAGE_CODE,
         )
         messages.success(
             request,

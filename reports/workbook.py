@@ -9,8 +9,10 @@ answer type, weight, the values). Sheet "Ringkasan": every sub-area, area, part,
 the total for the three layers, then the predicate check with its shortfalls. Sheet "Bukti
 Dukung": one row per piece of evidence and question, with its link.
 
-Numbers are written as numbers (scores as shown, two decimals, half up); text typed by users
-is written as text, never as a formula (``pokja.spreadsheets``).
+Numbers are written as numbers (scores as shown, two decimals, half up, with a two-decimal
+number format the reader's spreadsheet writes in its own language); every other text is in the
+export's language; text typed by users is written as text, never as a formula
+(``pokja.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from openpyxl.utils import column_index_from_string
 
 from evaluations.framework_spec import CHOICE, INDEX, FrameworkSpec, QuestionSpec
 from evaluations.scoring import AnswerValue, Breakdown, RatioValue, display, ratio_values
+from evaluations.selectors import predicate_views
+from evaluations.wording import shortfall_label
+from figures import formatting as fmt
+from figures.rounding import share_of_weight
 from pokja.spreadsheets import fill_cell, safe_sheet_title
 from reports.selectors import LkeReport, evidence_link
 
@@ -52,6 +58,8 @@ COL_UNIT_SCORE = "H"
 COL_TPI_SCORE = "I"
 COL_REMARK = "J"
 
+FIGURE_FORMAT = "0.00"
+MOMENT_FORMAT = "d mmm yyyy hh:mm"  # month names in the reader's spreadsheet language
 BOLD = Font(bold=True)
 HEADING_FILL = PatternFill("solid", fgColor="DDE7F0")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -62,6 +70,10 @@ def put(sheet, ref: str | tuple[int, int], value: Any):
     (`pokja.spreadsheets.fill_cell`): numbers as numbers, text as text (never a formula)."""
     cell = sheet[ref] if isinstance(ref, str) else sheet.cell(row=ref[0], column=ref[1])
     fill_cell(cell, value)
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        # A figure as shown (two decimals): the reader's spreadsheet writes it with its own
+        # decimal separator, and keeps the trailing zero (7,50).
+        cell.number_format = FIGURE_FORMAT
     return cell
 
 
@@ -340,7 +352,7 @@ def _summary_sheet(workbook: Workbook, report: LkeReport) -> None:
     put(sheet, "A4", _("Framework"))
     put(sheet, "B4", f"{spec.slug} {spec.version}")
     put(sheet, "A5", _("Exported at"))
-    put(sheet, "B5", timezone.localtime().strftime("%Y-%m-%d %H:%M"))
+    put(sheet, "B5", fmt.moment(timezone.now()))
     titles = (
         _("Level"),
         _("Code"),
@@ -374,7 +386,7 @@ def _summary_sheet(workbook: Workbook, report: LkeReport) -> None:
             display(_figure(kind, code, report.unit)[1]),
             display(_figure(kind, code, report.tpi)[1]),
             display(effective),
-            display(effective * 100 / weight) if weight else None,
+            share_of_weight(effective, weight) if weight else None,
         )
         for column, value in enumerate(values, start=1):
             cell = put(sheet, (row, column), value)
@@ -391,7 +403,7 @@ def _summary_sheet(workbook: Workbook, report: LkeReport) -> None:
             display(report.unit.total),
             display(report.tpi.total),
             display(report.effective.total),
-            display(report.effective.total * 100 / report.effective.total_weight),
+            share_of_weight(report.effective.total, report.effective.total_weight),
         ),
         start=1,
     ):
@@ -414,7 +426,7 @@ def _summary_sheet(workbook: Workbook, report: LkeReport) -> None:
                 area.name,
                 area.weight,
                 display(area.total),
-                display(area.percent),
+                share_of_weight(area.total, area.weight),
             ),
             start=1,
         ):
@@ -429,14 +441,18 @@ def _summary_sheet(workbook: Workbook, report: LkeReport) -> None:
         start=1,
     ):
         put(sheet, (row, column), title).font = BOLD
-    for predicate in report.effective.predicates.values():
+    layers = report.layers
+    views, _gains = predicate_views(
+        spec, report.effective, layers.layer("effective"), layers.survey_fed
+    )
+    for view in views:  # the pages' order: the cheapest to close first
         row += 1
-        put(sheet, (row, 1), predicate.code).font = BOLD
-        put(sheet, (row, 2), _("yes") if predicate.meets else _("no"))
-        for shortfall in predicate.shortfalls:
+        put(sheet, (row, 1), view.code).font = BOLD
+        put(sheet, (row, 2), _("yes") if view.meets else _("no"))
+        for shortfall in view.rows:
             row += 1
-            put(sheet, (row, 1), predicate.code)
-            put(sheet, (row, 3), shortfall.label)
+            put(sheet, (row, 1), view.code)
+            put(sheet, (row, 3), shortfall_label(shortfall))
             put(sheet, (row, 4), shortfall.actual)
             put(sheet, (row, 5), shortfall.required)
             put(sheet, (row, 6), shortfall.gap)
@@ -479,7 +495,7 @@ def _evidence_sheet(workbook: Workbook, report: LkeReport) -> None:
             for column, value in enumerate(values, start=1):
                 cell = put(sheet, (row, column), value)
                 if isinstance(value, datetime.datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
+                    cell.number_format = MOMENT_FORMAT
             sheet.cell(row=row, column=6).hyperlink = link
     for column, width in {"A": 6, "B": 8, "C": 40, "D": 8, "E": 40, "F": 50, "G": 24}.items():
         sheet.column_dimensions[column].width = width

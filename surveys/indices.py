@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
+from figures.rounding import half_up
 from surveys.instrument_spec import InstrumentSpec, Text
 
 Number = Decimal | Fraction | int
@@ -62,10 +63,9 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 def round_display(value: Number) -> Decimal:
-    """Two decimals, half up (away from zero), from the exact value: the figure users see."""
-    exact = _exact(value, "value")
-    hundredths = math.floor(abs(exact) * 100 + Fraction(1, 2))
-    return Decimal(-hundredths if exact < 0 else hundredths).scaleb(-2)
+    """Two decimals, half up (away from zero), from the exact value: the figure users see
+    (``figures.rounding``, the one rule)."""
+    return half_up(_exact(value, "value"))
 
 
 def _mean(total: Number, count: int, what: str) -> Fraction | None:

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
+from figures.palette import TONES, Tone, scale_tone
 from surveys.indices import (
     ItemAggregate,
     RespondentAggregate,
@@ -59,6 +60,7 @@ class ValueCount:
     count: int
     percent: Decimal  # of the item's answers, two decimals
     row: int  # position in its chart, from 0
+    tone: Tone = TONES["series"]  # the value's place on the scale (figures.palette)
 
     @property
     def bar_width(self) -> str:
@@ -68,6 +70,10 @@ class ValueCount:
     @property
     def y(self) -> int:
         return self.row * CHART_ROW
+
+    @property
+    def label_y(self) -> int:
+        return self.row * CHART_ROW + 8
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,10 @@ class SurveyReport:
     @property
     def means_chart_height(self) -> int:
         return len(self.items) * CHART_ROW
+
+    @property
+    def mean_fill(self) -> str:
+        return TONES["series"].colour
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready figures as shown (two decimals), for the stored summary and exports."""
@@ -337,6 +347,7 @@ def survey_report(survey: Survey) -> SurveyReport:
                 count=count,
                 percent=_percent(count, item_result.answered),
                 row=row,
+                tone=scale_tone(value, spec.scale.max),
             )
             for row, ((value, count), label) in enumerate(
                 zip(item_values[item.code], item.labels, strict=True)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     # The project's apps, from the base upwards.
+    "figures",
     "audit",
     "pokja",
     "evaluations",

@@ -1,13 +1,57 @@
 // Draws the dashboards' charts with the vendored Chart.js. Each <canvas data-chart="ID">
 // reads its data from the JSON element #ID (Django's json_script: data, not script, so the
 // Content-Security-Policy allows it). The same numbers are in a table next to every chart.
+//
+// The data says everything a reader sees: each series' tone (colour and fill pattern, from the
+// one palette in figures/palette.py), the threshold lines' colours and dashes, the figures as
+// text in the page's language for the tooltips ("texts"), the dates ("titles") and the locale
+// the axis numbers are written in. Nothing here picks a colour by a series' position.
 (function () {
   "use strict";
   if (typeof window.Chart === "undefined") {
     return; // the tables carry the figures
   }
-  const COLOURS = ["#7a1c1c", "#c0873f", "#2f6f8f", "#146c43", "#6c757d", "#b02a37"];
-  const LINE_COLOURS = ["#0b5ed7", "#198754", "#6f42c1"];
+  const NEUTRAL = "#2f5f8a";
+
+  // A tone's fill: its colour with its pattern drawn in white (colour never carries the
+  // meaning alone).
+  function fill(tone) {
+    const colour = (tone && tone.colour) || NEUTRAL;
+    const pattern = (tone && tone.pattern) || "solid";
+    if (pattern === "solid") {
+      return colour;
+    }
+    const size = 8;
+    const tile = document.createElement("canvas");
+    tile.width = size;
+    tile.height = size;
+    const ctx = tile.getContext("2d");
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, size, size);
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    if (pattern === "stripes") {
+      ctx.moveTo(0, size);
+      ctx.lineTo(size, 0);
+    } else if (pattern === "crosshatch") {
+      ctx.moveTo(0, size);
+      ctx.lineTo(size, 0);
+      ctx.moveTo(0, 0);
+      ctx.lineTo(size, size);
+    } else if (pattern === "grid") {
+      ctx.moveTo(size / 2, 0);
+      ctx.lineTo(size / 2, size);
+      ctx.moveTo(0, size / 2);
+      ctx.lineTo(size, size / 2);
+    } else if (pattern === "dots") {
+      ctx.arc(size / 2, size / 2, 1.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.stroke();
+    return ctx.createPattern(tile, "repeat") || colour;
+  }
 
   // Threshold lines (WBK/WBBM totals, the 60%/75% area markers), drawn over the chart.
   const thresholdLines = {
@@ -24,10 +68,10 @@
       ctx.save();
       lines.forEach(function (line, i) {
         const at = scale.getPixelForValue(line.value);
-        ctx.strokeStyle = LINE_COLOURS[i % LINE_COLOURS.length];
+        ctx.strokeStyle = line.colour || NEUTRAL;
         ctx.fillStyle = ctx.strokeStyle;
         ctx.lineWidth = 2;
-        ctx.setLineDash([6, 4]);
+        ctx.setLineDash(line.dash || [6, 4]);
         ctx.beginPath();
         if (horizontal) {
           ctx.moveTo(at, area.top);
@@ -57,12 +101,15 @@
     const data = JSON.parse(source.textContent);
     const horizontal = Boolean(data.horizontal);
     const suffix = data.suffix || "";
+    const locale = data.locale || document.documentElement.lang || "id";
+    const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     const valueAxis = {
       beginAtZero: true,
       stacked: Boolean(data.stacked),
       ticks: {
+        precision: data.integer ? 0 : undefined,
         callback: function (value) {
-          return value + suffix;
+          return numbers.format(value) + suffix;
         },
       },
     };
@@ -70,23 +117,24 @@
       valueAxis.max = data.max;
     }
     const categoryAxis = { stacked: Boolean(data.stacked) };
-    const datasets = data.datasets.map(function (set, i) {
-      const colour = COLOURS[i % COLOURS.length];
-      return Object.assign(
-        {
-          backgroundColor: colour,
-          borderColor: colour,
-          pointRadius: data.type === "line" ? 0 : undefined,
-          borderWidth: data.type === "line" ? 2 : 0,
-        },
-        set
-      );
+    const datasets = data.datasets.map(function (set) {
+      const colour = (set.tone && set.tone.colour) || NEUTRAL;
+      const shown = Object.assign({}, set);
+      delete shown.tone;
+      delete shown.texts;
+      return Object.assign(shown, {
+        backgroundColor: data.type === "line" ? colour : fill(set.tone),
+        borderColor: colour,
+        pointRadius: data.type === "line" ? 0 : undefined,
+        borderWidth: data.type === "line" ? 2 : 1,
+      });
     });
     const links = data.links || [];
     const chart = new window.Chart(canvas, {
       type: data.type,
       data: { labels: data.labels, datasets: datasets },
       options: {
+        locale: locale,
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
@@ -96,8 +144,14 @@
           legend: { display: datasets.length > 1, position: "bottom" },
           tooltip: {
             callbacks: {
+              title: function (items) {
+                const titles = data.titles || data.labels;
+                return items.length ? titles[items[0].dataIndex] : "";
+              },
               label: function (item) {
-                return item.dataset.label + ": " + item.formattedValue + suffix;
+                const texts = data.datasets[item.datasetIndex].texts;
+                const text = texts ? texts[item.dataIndex] : numbers.format(item.raw) + suffix;
+                return item.dataset.label + ": " + text;
               },
             },
           },

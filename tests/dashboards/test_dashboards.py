@@ -92,17 +92,18 @@ def test_the_coordinator_reads_where_the_unit_stands(client, scored):
     assert 'data-testid="total">87.50<' in page
     assert "Last computed at" in page and 'data-testid="score-stale"' not in page
     # Components and parts of the stored figures: PENGUNGKIT 52.50 = PEMENUHAN 22.50 + REFORM 30
-    assert re.search(r'component-pengungkit">.*?52\.50 / 60\.00.*?87\.5%', page)
+    assert re.search(r'component-pengungkit">.*?52\.50 / 60\.00.*?87\.50%', page)
     assert re.search(r'component-hasil">.*?35\.00 / 40\.00', page)
     # PW: pemenuhan 0 of 7.5, reform 7.5 of 7.5 = 7.50 of 15 (50.0%), below both area lines
     pw = re.search(r'data-testid="area-PW">(.*?)</tr>', page).group(1)
     assert "0.00 / 7.50" in pw and "7.50 / 7.50" in pw and "7.50 / 15.00" in pw
     assert "50.0" in pw and pw.count("not met") == 2
     assert reverse("pokja_dashboard", kwargs={**programme.url_kwargs(), "number": 5}) in pw
-    # The trend: five snapshots, with the same numbers as a table.
+    # The trend: five snapshots, then today's point, which is the stored score the headline
+    # shows; with the same numbers as a table.
     trend = re.search(r'data-testid="trend-table">(.*?)</table>', page).group(1)
     totals = re.findall(r'<tr><td>[^<]+</td><td class="text-end">([\d.]+)</td>', trend)
-    assert totals == ["60.00", "60.01", "60.02", "60.03", "60.04"]
+    assert totals == ["60.00", "60.01", "60.02", "60.03", "60.04", "87.50"]
     assert 'data-chart="trend-data"' in page and 'id="trend-data"' in page
     # Late items with owners and days late.
     late = re.search(r'data-testid="late-items"(.*?)</ul>', page).group(1)

@@ -118,3 +118,81 @@ def test_the_site_administrator_compares_the_units(desktop, demo):
     assert totals == sorted(totals, reverse=True)
     desktop.screenshot("overview")
     desktop.assert_no_console_errors()
+
+
+READS = {
+    # the demo's figures as each language writes them (hand-computed in tests/dashboards)
+    "id": {"total": "64,37", "mp": "55,88%", "tl": "40,14%", "since": "Sejak 21 Mar 2018"},
+    "en": {"total": "64.37", "mp": "55.88%", "tl": "40.14%", "since": "Since 21 Mar 2018"},
+}
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_dashboard_figures_read_alike_on_every_screen_and_language(
+    request, demo, device, language
+):
+    journey = request.getfixturevalue(device)
+    page = journey.page
+    reads = READS[language]
+    journey.login("koordinator", DEMO_PASSWORD)
+    if language == "en":  # as the language switcher leaves it
+        page.context.add_cookies(
+            [{"name": "django_language", "value": "en", "url": journey.base_url}]
+        )
+    journey.goto(dashboard(demo))
+    expect(page.get_by_test_id("total")).to_have_text(reads["total"])
+    # The framework's hierarchy: each component, then its own parts.
+    rows = page.locator("[data-testid=dash-total] tr[data-testid]")
+    assert [r.get_attribute("data-testid") for r in rows.all()] == [
+        "line-WBK",
+        "line-WBBM",
+        "component-pengungkit",
+        "part-pemenuhan",
+        "part-reform",
+        "component-hasil",
+        "part-bersih_akuntabel",
+        "part-pelayanan_prima",
+    ]
+    expect(page.get_by_test_id("area-percent-MP")).to_have_text(reads["mp"])
+    expect(page.get_by_test_id("prereq-one_year")).to_contain_text(reads["since"])
+    for chart in ("trend-data", "areas-data", "plans-data"):
+        expect(page.locator(f"canvas[data-chart='{chart}']")).to_have_attribute("data-drawn", "1")
+    # Every column of the area table is on the screen: the %, WBK and WBBM of each area too.
+    width = page.viewport_size["width"]
+    for cell in page.locator("[data-testid=area-MP] td").all():
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, cell.inner_text()
+    assert no_sideways_scroll(page)
+    journey.screenshot(f"dashboard-{language}")
+
+    # The Pokja's questions: whole lines of text, not a word per line, and nothing clipped.
+    journey.goto(dashboard(demo).replace("/dashboard/", "/pokja/1/dashboard/"))
+    expect(page.get_by_test_id("area-percent")).to_have_text(reads["mp"])
+    first = page.locator("[data-testid=stakes-table] tbody th").first
+    card = page.get_by_test_id("pokja-questions").bounding_box()
+    if device == "phone":  # a row of its own across the card, its figures on lines below
+        assert first.bounding_box()["width"] > card["width"] * 0.8
+    assert no_sideways_scroll(page)
+    journey.screenshot(f"pokja-dashboard-{language}")
+
+    # MP is closed by q88 and q89 together; the link tries both and MP leaves the check.
+    journey.goto(dashboard(demo))
+    mp = page.locator("[data-testid=shortfall-WBK][data-area=MP]")
+    expect(mp.get_by_test_id("step-q89")).to_contain_text("q88 = 1, q89 = 1")
+    mp.get_by_role(
+        "link", name="Coba jawaban ini" if language == "id" else "Try these answers"
+    ).click()
+    page.wait_for_load_state()
+    result = page.get_by_test_id("what-if-result")
+    expect(result).to_contain_text("q88 — → 1; q89 — → 1")
+    expect(result.locator("[data-testid=shortfall-WBK][data-area=MP]")).to_have_count(0)
+    expect(result.locator("[data-testid=shortfall-WBK][data-area=TL]")).to_have_count(1)
+    expect(page.locator("#wi-q127")).to_have_value(re.compile(r"^\d\.\d\d$"))
+    journey.screenshot(f"what-if-{language}")
+    journey.assert_no_console_errors()

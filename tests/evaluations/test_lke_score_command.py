@@ -74,7 +74,7 @@ def test_the_example_of_the_issue(tmp_path, db):
     assert result["meets"] == {"WBK": False, "WBBM": False}
     assert result["shortfalls"]["WBK"][0] == "Total 16.92; WBK needs 75.00 (+58.08)"
     assert (
-        "Manajemen Perubahan 1.13 of 8 (14.1%); WBK needs 60% = 4.80 (+3.67)"
+        "Manajemen Perubahan 1.13 of 8 (14.13%); WBK needs 60% = 4.80 (+3.67)"
         in (result["shortfalls"]["WBK"])
     )
     # Every number is printed with two decimals.
@@ -153,12 +153,12 @@ def test_counts_zero_denominators_and_thresholds_to_the_cent(tmp_path, db):
     assert result["shortfalls"]["WBK"] == [
         "Total 43.50; WBK needs 75.00 (+31.50)",
         "Pengungkit 11.25; WBK needs 40.00 (+28.75)",
-        "Manajemen Perubahan 1.75 of 8 (21.8%); WBK needs 60% = 4.80 (+3.05)",
-        "Penataan Tatalaksana 0.00 of 7 (0.0%); WBK needs 60% = 4.20 (+4.20)",
-        "Penataan Sistem Manajemen SDM Aparatur 2.00 of 10 (20.0%); WBK needs 60% = 6.00 (+4.00)",
-        "Penguatan Akuntabilitas Kinerja 1.50 of 10 (15.0%); WBK needs 60% = 6.00 (+4.50)",
-        "Penguatan Pengawasan 4.75 of 15 (31.6%); WBK needs 60% = 9.00 (+4.25)",
-        "Peningkatan Kualitas Pelayanan Publik 1.25 of 10 (12.5%); WBK needs 60% = 6.00 (+4.75)",
+        "Manajemen Perubahan 1.75 of 8 (21.88%); WBK needs 60% = 4.80 (+3.05)",
+        "Penataan Tatalaksana 0.00 of 7 (0.00%); WBK needs 60% = 4.20 (+4.20)",
+        "Penataan Sistem Manajemen SDM Aparatur 2.00 of 10 (20.00%); WBK needs 60% = 6.00 (+4.00)",
+        "Penguatan Akuntabilitas Kinerja 1.50 of 10 (15.00%); WBK needs 60% = 6.00 (+4.50)",
+        "Penguatan Pengawasan 4.75 of 15 (31.67%); WBK needs 60% = 9.00 (+4.25)",
+        "Peningkatan Kualitas Pelayanan Publik 1.25 of 10 (12.50%); WBK needs 60% = 6.00 (+4.75)",
     ]  # the four HASIL criteria sit exactly on their WBK thresholds and pass
     assert result["shortfalls"]["WBBM"][-4:] == [
         "Birokrasi bersih dan akuntabel (q125 + q126) 18.25; WBBM needs 19.50 (+1.25)",

@@ -325,7 +325,7 @@ THRESHOLD_CASES = [
         "WBK",
         "area",
         [{109: "E", 112: 0, 117: 100, 118: 0, 119: 0, 120: 49}],
-        "Penguatan Pengawasan 8.99 of 15 (59.9%); WBK needs 60% = 9.00 (+0.01)",
+        "Penguatan Pengawasan 8.99 of 15 (59.93%); WBK needs 60% = 9.00 (+0.01)",
     ),
     # reform: q109 C 2.5 x 0.5 = 1.25, PW.R.ii 3 x 1/6 = 0.5, iii.a 1, iii.b 1 -> 3.75;
     # PW 7.5 + 3.75 = 11.25 = 75%
@@ -335,7 +335,7 @@ THRESHOLD_CASES = [
         "WBBM",
         "area",
         [{109: "C", 110: 6, 112: 1, 117: 100, 118: 0, 119: 0, 120: 99}],
-        "Penguatan Pengawasan 11.24 of 15 (74.9%); WBBM needs 75% = 11.25 (+0.01)",
+        "Penguatan Pengawasan 11.24 of 15 (74.93%); WBBM needs 75% = 11.25 (+0.01)",
     ),
     # bersih dan akuntabel: q126 C 2.5 + q125 3.6 -> 15.75 = 18.25
     ("WBK", "bersih_akuntabel", [{126: "C", 125: D("3.6")}], None),
@@ -426,7 +426,7 @@ def test_area_shortfall_is_structured():
     [short] = b.predicates["WBK"].shortfalls
     assert (short.predicate, short.criterion, short.area) == ("WBK", "area", "PW")
     assert (short.actual, short.required, short.gap) == (D("8.10"), D("9.00"), D("0.90"))
-    assert short.message == "Penguatan Pengawasan 8.10 of 15 (54.0%); WBK needs 60% = 9.00 (+0.90)"
+    assert short.message == "Penguatan Pengawasan 8.10 of 15 (54.00%); WBK needs 60% = 9.00 (+0.90)"
 
 
 @pytest.mark.parametrize(
@@ -586,15 +586,15 @@ def test_full_realistic_assessment():
     # WBK fails on one area only: SDM 5.949583.. shows 5.95 < 6.00
     assert not b.predicates["WBK"].meets
     assert [s.message for s in b.predicates["WBK"].shortfalls] == [
-        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.5%); WBK needs 60% = 6.00 (+0.05)",
+        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.50%); WBK needs 60% = 6.00 (+0.05)",
     ]
     # WBBM: total, pengungkit, TL (4.516.. shows 4.52 < 5.25), SDM (< 7.50), q127 (14.96 < 15.75);
     # bersih dan akuntabel 19.54 >= 19.50, q125 15.79 >= 15.75 and q126 3.75 >= 3.75 hold.
     assert [s.message for s in b.predicates["WBBM"].shortfalls] == [
         "Total 79.28; WBBM needs 85.00 (+5.72)",
         "Pengungkit 44.78; WBBM needs 48.00 (+3.22)",
-        "Penataan Tatalaksana 4.52 of 7 (64.5%); WBBM needs 75% = 5.25 (+0.73)",
-        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.5%); WBBM needs 75% = 7.50 (+1.55)",
+        "Penataan Tatalaksana 4.52 of 7 (64.57%); WBBM needs 75% = 5.25 (+0.73)",
+        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.50%); WBBM needs 75% = 7.50 (+1.55)",
         "Pelayanan prima, IPKP score (q127) 14.96; WBBM needs 15.75 (+0.79)",
     ]
 
@@ -645,7 +645,7 @@ def test_contract_dict_shape_and_values():
     }
     assert contract["meets"] == {"WBK": False, "WBBM": False}
     assert contract["shortfalls"]["WBK"] == [
-        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.5%); WBK needs 60% = 6.00 (+0.05)",
+        "Penataan Sistem Manajemen SDM Aparatur 5.95 of 10 (59.50%); WBK needs 60% = 6.00 (+0.05)",
     ]
     assert contract["shortfalls"]["WBBM"][-1] == "does not yet hold WBK"
     text = json.dumps(contract)
@@ -816,7 +816,7 @@ def test_mini_framework_scores_independently():
     assert [s.message for s in b.predicates["UNGGUL"].shortfalls] == [
         "Total 69.58; UNGGUL needs 80.00 (+10.42)",
         "Pengungkit 48.33; UNGGUL needs 56.00 (+7.67)",
-        "Area Dua 11.30 of 20 (56.5%); UNGGUL needs 70% = 14.00 (+2.70)",
+        "Area Dua 11.30 of 20 (56.50%); UNGGUL needs 70% = 14.00 (+2.70)",
         "Kepuasan 21.25; UNGGUL needs 24.00 (+2.75)",
         "does not yet hold BAIK",
     ]

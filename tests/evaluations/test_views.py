@@ -185,8 +185,28 @@ def test_saving_a_count_updates_the_percentage_of_its_partner(client, world):
     page = text(htmx(client, url(world, "lke_answer_unit", number=89), {"value": "2"}))
     # 2 / 4 = 50.00%: the card of q89, and q88's percentage out of band
     assert 'data-testid="ratio-89">50.00%<' in page
-    assert '<p id="ratio-q88" class="small mb-0 mt-1" hx-swap-oob="true">' in page
+    assert '<p id="ratio-q88-unit" class="small mb-0 mt-1" hx-swap-oob="true">' in page
     assert 'data-testid="ratio-88">50.00%<' in page
+
+
+def test_each_side_shows_the_percentage_of_its_own_counts(client, world):
+    """The unit answers 8 targets and 7 reached (87.50%); the TPI re-answers 6 reached alone:
+    the unit's side still reads 7/8, the TPI's side has no figure of its own (its q105 is
+    missing) and says what is in force: 6/8 = 75.00%. Never the TPI's figure as the unit's."""
+    fill(world.programme, {105: 8, 106: 7})
+    client.force_login(world.tpi)
+    page = text(htmx(client, url(world, "lke_answer_tpi", number=106), {"value": "6"}))
+    assert 'data-testid="ratio-106">87.50%<' in page
+    assert 'data-testid="ratio-tpi-106">not yet computed (a count is missing)<' in page
+    assert 'data-testid="ratio-in-force-106">75.00%<' in page
+    # q105's card is updated out of band on both sides.
+    assert '<p id="ratio-q105-unit" class="small mb-0 mt-1" hx-swap-oob="true">' in page
+    assert 'data-testid="ratio-105">87.50%<' in page
+    # With the TPI's own q105 (7): 6/7 = 85.714...% -> 85.71% on the TPI's side only.
+    page = text(htmx(client, url(world, "lke_answer_tpi", number=105), {"value": "7"}))
+    assert 'data-testid="ratio-tpi-105">85.71%<' in page
+    assert 'data-testid="ratio-105">87.50%<' in page
+    assert "ratio-in-force-105" not in page  # the TPI's own figure is the one in force
 
 
 def test_without_javascript_the_form_posts_and_redirects(client, world):
@@ -430,16 +450,19 @@ def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_eviden
     )
     assert 'data-testid="component-pengungkit">52.38 <' in page  # 52.375
     assert 'data-testid="hasil-capaian_kinerja">0.00 <' in page
-    shortfalls = re.findall(r'data-testid="shortfall-WBK">(.*?)</li>', page)
+    shortfalls = re.findall(r'data-testid="shortfall-WBK"[^>]*>(.*?)</li>', page)
+    # Each step names the answer it needs; the link tries them (q51 and q52 at their best).
     assert [re.sub(r"<[^>]+>", "", s).strip() for s in shortfalls] == [
         "Birokrasi yang bersih dan akuntabel 17.50; WBK needs 18.25 (+0.75) "
-        "Closed by the best answer to 1 question: q126 (+5.00)",
+        "Closed by the best answer to 1 question: q126 = A (+5.00) Try these answers",
         "Capaian kinerja lebih baik dari capaian kinerja sebelumnya (q126) 0.00; "
         "WBK needs 2.50 (+2.50) "
-        "Closed by the best answer to 1 question: q126 (+5.00)",
-        "Penguatan Pengawasan 7.50 of 15.00 (50.0%); WBK needs 60% = 9.00 (+1.50) "
-        "Closed by the best answers to 2 questions: q51 (+0.75), q52 (+0.75)",
+        "Closed by the best answer to 1 question: q126 = A (+5.00) Try these answers",
+        "Penguatan Pengawasan 7.50 of 15.00 (50.00%); WBK needs 60% = 9.00 (+1.50) "
+        "Closed by the best answers to 2 questions: q51 = A (+0.75); q52 = A (+0.75) "
+        "Try these answers",
     ]
+    assert 'href="/programmes/POLRES-ALPHA/2026/lke/?q51=A&amp;q52=A#what-if"' in page
     assert 'href="/programmes/POLRES-ALPHA/2026/lke/PW/#q-51"' in page
     assert "The unit does not yet hold WBK." in page
     # completeness per Pokja: MP has 18 questions, one with evidence, one reviewed by the TPI
@@ -515,7 +538,7 @@ def test_what_if_moves_the_score_and_stores_nothing(client, world, monkeypatch):
     assert "(+6.50)" in page
     assert re.search(r'data-testid="meets-WBK">meets the score thresholds<', page)
     assert "q126 E → A" in page
-    assert "Penguatan Pengawasan 9.00 of 15.00 (60.0%); WBBM needs 75% = 11.25 (+2.25)" in page
+    assert "Penguatan Pengawasan 9.00 of 15.00 (60.00%); WBBM needs 75% = 11.25 (+2.25)" in page
     assert (
         list(
             Answer.objects.order_by("pk").values_list("pk", "unit_value", "tpi_value", "unit_note")

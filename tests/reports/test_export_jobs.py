@@ -178,3 +178,40 @@ def test_every_kind_of_export_builds_its_file(
     response = client.get(url("export_download", programme, job_id=job.pk))
     assert b"".join(response.streaming_content).startswith(magic)
     assert job.filename.endswith("." + extension)
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "summary"),
+    [("id", "Jawaban unit", "Tingkat"), ("en", "Unit answer", "Level")],
+)
+def test_an_export_is_built_in_the_language_of_whoever_asked(
+    client, programme, coordinator, language, header, summary
+):
+    """The page's language (the switcher's cookie) is the export's: every header of the
+    workbook the worker builds is in it, whatever the worker's own language."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    job = ask(client, coordinator, programme)
+    assert job.language == language
+    assert run_export(job.pk) is True
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        workbook = open_workbook(handle.read())
+    assert header in [c.value for c in workbook["Jawaban"][1]]
+    assert workbook["Ringkasan"].cell(row=7, column=1).value == summary
+
+
+def test_an_export_asked_for_without_a_language_takes_the_active_one(
+    programme, coordinator, settings
+):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "id"
+    with translation.override("en"):
+        job = services.export_job_create(actor=coordinator, programme=programme, kind="lke_xlsx")
+    assert job.language == "en"
+    job = services.export_job_create(
+        actor=coordinator, programme=programme, kind="lke_xlsx", language="xx"
+    )
+    assert job.language == "id"  # an unknown language: the site's default

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.scoring import display, ratio_values
-from evaluations.selectors import answer_layers, programme_breakdown
+from evaluations.selectors import answer_layers, predicate_views, programme_breakdown
 from evaluations.services import (
     answer_evidence_add_link,
     answer_set_tpi,
     answer_set_unit,
     assessment_for,
 )
+from evaluations.wording import shortfall_label
 from reports.selectors import evidence_link, lke_report
 from reports.workbook import (
     EVIDENCE_SHEET,
@@ -156,12 +160,13 @@ def check_scores(programme, workbook):
     assert number(total[7]) == display(effective.total)
     # The predicate check: each predicate, then its shortfalls as numbers.
     cells = [[c.value for c in r] for r in summary.iter_rows()]
-    for predicate in effective.predicates.values():
-        head = next(r for r in cells if r[0] == predicate.code and r[1] is not None)
-        assert head[1] == ("yes" if predicate.meets else "no")
-        lines = [r for r in cells if r[0] == predicate.code and r[2] is not None]
+    views, _gains = predicate_views(spec, effective, layers.layer("effective"), layers.survey_fed)
+    for view in views:  # the pages' order and wording
+        head = next(r for r in cells if r[0] == view.code and r[1] is not None)
+        assert head[1] == ("yes" if view.meets else "no")
+        lines = [r for r in cells if r[0] == view.code and r[2] is not None]
         assert [(r[2], number(r[3]), number(r[4]), number(r[5])) for r in lines] == [
-            (s.label, s.actual, s.required, s.gap) for s in predicate.shortfalls
+            (shortfall_label(s), s.actual, s.required, s.gap) for s in view.rows
         ]
     assert any(p.shortfalls for p in effective.predicates.values())
 
@@ -228,3 +233,43 @@ def test_export_lke_command_refuses_an_unknown_programme(tmp_path, capsys):
     assert exit_.value.code == 2
     assert "NOPE/2026: no such programme" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+RINGKASAN = {
+    "id": {
+        "exported": "Diekspor pada",
+        "held": "Unit belum berpredikat WBK.",
+        "check": "Pemeriksaan predikat",
+    },
+    "en": {
+        "exported": "Exported at",
+        "held": "The unit does not yet hold WBK.",
+        "check": "Predicate check",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_workbook_speaks_the_export_language(demo, language):
+    with translation.override(language):
+        workbook = open_workbook(lke_workbook(lke_report(demo.programme)))
+    words = RINGKASAN[language]
+    summary = workbook[SUMMARY_SHEET]
+    cells = [[c.value for c in row] for row in summary.iter_rows()]
+    texts = [v for row in cells for v in row if isinstance(v, str)]
+    assert cells[4][0] == words["exported"]
+    with translation.override(language):
+        month = date_format(timezone.localdate(), "M")  # "Des" / "Dec" in December
+    assert re.fullmatch(rf"\d{{1,2}} {month} \d{{4}} \d\d:\d\d", cells[4][1])
+    assert words["check"] in texts and words["held"] in texts
+    assert not any("holds WBK" in t or "IPKP score" in t or "IPAK score" in t for t in texts)
+    # Areas by their framework names on the check's rows, each figure a number shown with two
+    # decimals in the reader's spreadsheet (its own decimal separator).
+    check = next(i for i, row in enumerate(cells) if row[0] == words["check"])
+    mp = next(row for row in cells[check:] if row[2] == "Manajemen Perubahan")
+    assert mp[3:6] == [4.47, 4.8, 0.33]
+    row = check + 1 + next(i for i, r in enumerate(cells[check:]) if r[2] == "Manajemen Perubahan")
+    assert summary.cell(row=row, column=4).number_format == "0.00"
+    # The area table's share of weight: MP 4.47 of 8 -> 55.88 (the pages' 55,88%).
+    areas = next(i for i, r in enumerate(cells) if r[1] == "MP" and r[2] == "Manajemen Perubahan")
+    assert cells[areas][4:6] == [4.47, 55.88]

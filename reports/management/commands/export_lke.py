@@ -27,6 +27,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--programme", required=True, help="UNIT-CODE/YEAR")
         parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="the workbook's language (default: %(default)s)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             out = Path(options["out"])
             if not out.parent.is_dir():
                 raise BadInput(f"--out {out}: folder {out.parent} does not exist")
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(options["language"]):
                 data = lke_workbook(lke_report(programme))
             try:
                 out.write_bytes(data)

@@ -41,3 +41,13 @@ def attempted_username(request, credentials=None) -> str | None:
         return value
     limit = User._meta.get_field(User.USERNAME_FIELD).max_length
     return value.replace("\x00", "")[:limit]
+
+
+def remember_chosen_language(sender, request, user, **kwargs) -> None:
+    """On sign-in, a language chosen with the switcher before signing in (the cookie) becomes
+    the person's: their notifications and e-mails follow it from then on."""
+    from pokja.services import person_language_set
+
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
+    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        person_language_set(actor=user, language=chosen)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from dashboards import views as dashboard_views
+from pokja.views.organisation import language_switch
 
 admin.site.site_header = "ZI Tracker"
 admin.site.site_title = "ZI Tracker"
@@ -12,7 +12,7 @@ urlpatterns = [
     path("healthz", dashboard_views.healthz, name="healthz"),
     path("favicon.ico", dashboard_views.favicon, name="favicon"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("pokja.urls")),
     path("", include("pokja.accountability_urls")),

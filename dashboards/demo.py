@@ -51,11 +51,12 @@ def _seed_demo(*, units: int) -> DemoResult:
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)
-    notifications_demo.seed_notifications(programme)
     # The dashboards read stored scores: compute the demo's now (the workers keep it current)
     # and give it a history to draw.
     stored = score_refresh(programme_id=programme.pk, force=True)
     _seed_snapshots(programme, stored, random.Random(2018), programme_today(), days=120)  # noqa: S311
+    # After the score and its history: the digest reports the stored score and its change.
+    notifications_demo.seed_notifications(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     if extra:
         seed_unit_variety(extra)

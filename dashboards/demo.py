@@ -22,6 +22,7 @@ from evaluations.loader import load_bundled_framework
 from evaluations.models import Answer, ProgrammeScore, ScoreSnapshot
 from evaluations.services import assessment_for, score_refresh
 from notifications import demo as notifications_demo
+from notifications import services as notifications_services
 from pokja import demo as pokja_demo
 from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
 from surveys import demo as surveys_demo
@@ -37,17 +38,25 @@ class DemoResult:
 
 
 def seed_demo(*, units: int = 0) -> DemoResult:
+    # The demo's people find the notices of what was done to their work in the app; nobody
+    # is e-mailed.
+    with notifications_services.in_app_only():
+        return _seed_demo(units=units)
+
+
+def _seed_demo(*, units: int) -> DemoResult:
     framework = load_bundled_framework("lke-2021")
     programme = pokja_demo.seed_organisation(framework)
     surveys_demo.seed_surveys(programme)
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)
-    notifications_demo.seed_notifications(programme)
     # The dashboards read stored scores: compute the demo's now (the workers keep it current)
     # and give it a history to draw.
     stored = score_refresh(programme_id=programme.pk, force=True)
     _seed_snapshots(programme, stored, random.Random(2018), programme_today(), days=120)  # noqa: S311
+    # After the score and its history: the digest reports the stored score and its change.
+    notifications_demo.seed_notifications(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     if extra:
         seed_unit_variety(extra)

@@ -58,7 +58,7 @@ from evaluations.shortfalls import ShortfallPlan, plan_shortfalls
 from evaluations.wording import bad_answer
 from figures.formatting import plain
 from figures.rounding import share_of_weight
-from pokja.models import Evidence, Pokja, Programme
+from pokja.models import Evidence, Pokja, Programme, User
 from surveys.selectors import LkeSurveyFigure, lke_survey_figures
 
 logger = logging.getLogger(__name__)
@@ -960,6 +960,48 @@ def programme_what_if(
         target=programme.target,
         raw=raw,
     )
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """One change of a section's status, with the note written with it."""
+
+    at: datetime.datetime
+    actor: str
+    old: str  # a Status value
+    new: str
+    note: str
+
+    @property
+    def new_label(self) -> str:
+        return str(AssessmentSection.Status(self.new).label)
+
+
+def section_status_moves(section: AssessmentSection, limit: int = 5) -> list[StatusMove]:
+    """The section's latest status changes, newest first, with who made them and their note
+    (why it was returned, what the TPI said when reviewing): shown to everyone who reads the
+    section, its Pokja first of all (two queries: the entries, the people's names)."""
+    entries = list(
+        AuditEntry.objects.filter(
+            object_type=AssessmentSection._meta.label_lower,
+            object_id=str(section.pk),
+            changes__has_key="status",
+        ).order_by("-id")[:limit]
+    )
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    names = (
+        {u.pk: u.display_name for u in User.objects.filter(pk__in=actor_ids)} if actor_ids else {}
+    )
+    return [
+        StatusMove(
+            at=entry.at,
+            actor=names.get(entry.actor_id, entry.actor_username),
+            old=entry.changes["status"][0],
+            new=entry.changes["status"][1],
+            note=entry.note,
+        )
+        for entry in entries
+    ]
 
 
 def section_history(page: SectionPage, limit: int = 30):

@@ -43,6 +43,7 @@ from evaluations.models import (
 from evaluations.scoring import AnswerError, AnswerValue, display, normalize_answer, score
 from evaluations.selectors import AnswerLayers, answer_layers
 from evaluations.wording import bad_answer
+from pokja import hooks
 from pokja import services as pokja_services
 from pokja.access import ProgrammeAccess, programme_access
 from pokja.models import Evidence, Pokja, Programme, User
@@ -321,7 +322,7 @@ def _set_answer(
     setattr(answer, f"{side}_by", actor)
     setattr(answer, f"{side}_at", timezone.now())
     answer.save(update_fields=[*fields, f"{side}_by", f"{side}_at"])
-    audit_change(
+    entry = audit_change(
         actor=actor,
         obj=answer,
         before=before,
@@ -330,6 +331,16 @@ def _set_answer(
         unit_id=programme.unit_id,
     )
     score_mark_stale(programme.pk)
+    if side == "tpi" and note and note != before["tpi_note"]:
+        # The Pokja of the area reads the assessor's note on the question and acts on it.
+        hooks.event_happened(
+            kind=hooks.TPI_NOTE,
+            programme_id=programme.pk,
+            actor=actor,
+            audit_entry=entry,
+            subject=answer,
+            text=note,
+        )
     return answer
 
 
@@ -495,7 +506,7 @@ def _move(
     elif action == "finalize":
         section.finalized_by, section.finalized_at = actor, now
     section.save()
-    audit_change(
+    entry = audit_change(
         actor=actor,
         obj=section,
         before=before,
@@ -505,7 +516,20 @@ def _move(
         note=(note or "").strip(),
         object_repr=f"{section.assessment.programme} · {section.name}",
     )
+    if action in EVENT_OF_ACTION:
+        # The area's Pokja reads the TPI's review, and answers again once returned to draft.
+        hooks.event_happened(
+            kind=EVENT_OF_ACTION[action],
+            programme_id=programme.pk,
+            actor=actor,
+            audit_entry=entry,
+            subject=section,
+            text=note,
+        )
     return section
+
+
+EVENT_OF_ACTION = {"review": hooks.SECTION_REVIEWED, "return": hooks.SECTION_RETURNED}
 
 
 ACTION_LABELS = {

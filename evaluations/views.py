@@ -203,6 +203,7 @@ def lke_section(request, unit_code: str, year: int, section: str):
             page,
             rights,
             history=selectors.section_history(page) if access.can_read_audit else None,
+            status_moves=selectors.section_status_moves(page.section),
         ),
     )
 

@@ -23,6 +23,13 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_notifications(user, limit: int | None = None) -> list[Notification]:
+    """The person's unread notifications, newest first (one query), e.g. for a home page's
+    "what needs me today". Their ``text`` is written in the active language when read."""
+    unread = notifications_for(user).filter(read_at__isnull=True)
+    return list(unread[:limit] if limit is not None else unread)
+
+
 def preference_for(user) -> NotificationPreference:
     """The person's preferences; the defaults (everything on) when never saved."""
     found = NotificationPreference.objects.filter(user=user).first()

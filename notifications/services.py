@@ -1,15 +1,18 @@
-"""Writes of the notifications app: reminders created (at most once) and e-mailed, read marks,
-preferences; and the reminder runs the periodic tasks call.
+"""Writes of the notifications app: reminders and event notices created (at most once) and
+e-mailed, read marks, preferences; and the reminder runs the periodic tasks call.
 
-Reminder texts are in Indonesian, the language of the units, whatever the page language of
-whoever triggers a run. Each notification is e-mailed only by the run that created it (or by a
-later run, if sending failed): the e-mail is claimed in the database before it is sent.
+A notification stores what it is about (kind and params), not its text: the text is written
+in the reader's language when it is shown or e-mailed (notifications.texts). Each one is
+e-mailed only by the run that created it, or a later run if sending failed: the e-mail is
+claimed in the database before it is sent.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,19 +21,18 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from audit.services import audit_change, audit_snapshot
-from notifications import rules, selectors
+from notifications import rules, selectors, texts
 from notifications.models import Notification, NotificationPreference
 from pokja.models import ActionPlanItem, Pokja, Programme, User
+from pokja.services import person_language_set
 from zi_tracker import http as links
+from zi_tracker.celery import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-EMAIL_LANGUAGE = "id"
-PREFERENCE_FIELDS = ("digest", "reminders")
+PREFERENCE_FIELDS = ("digest", "reminders", "event_emails")
 
 
 class EmailNotSent(Exception):
@@ -42,14 +44,27 @@ class Message:
     kind: str
     item_type: str
     item_id: int
-    title: str
-    body: str
+    params: dict  # the facts its text is written from (notifications.texts.write)
     link: str  # a path on this site
 
 
 def absolute_url(path: str) -> str:
     # E-mails: ZI_SITE_URL (never the address of whatever request caused them).
     return links.absolute_url(path)
+
+
+_in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
+
+
+@contextmanager
+def in_app_only():
+    """Within this block notifications are stored in the app but never e-mailed (demo data:
+    its people see their notices, nobody receives mail)."""
+    token = _in_app_only.set(True)
+    try:
+        yield
+    finally:
+        _in_app_only.reset(token)
 
 
 def notification_create(
@@ -59,12 +74,18 @@ def notification_create(
     day: datetime.date,
     message: Message,
     email: bool = True,
+    event: int | None = None,
 ) -> Notification | None:
-    """Store the notification unless the person has it already (same item, kind and day) or
-    turned its kind off; None then. Only a newly stored notification is e-mailed (``email``
-    False: in the app only, e.g. the demo data)."""
-    if recipient.pk in selectors.opted_out([recipient.pk], message.kind):
+    """Store the notification unless the person has it already (a reminder of the same item,
+    kind and day; an event told already) or turned its kind off; None then. Only a newly
+    stored notification is e-mailed (``email`` False: in the app only, e.g. the demo data).
+
+    ``event``: the audit entry of the change an event notice tells of. Its e-mail goes out
+    through the workers after the commit; a reminder's is sent by the run that made it.
+    """
+    if event is None and recipient.pk in selectors.opted_out([recipient.pk], message.kind):
         return None
+    email = email and not _in_app_only.get()
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -74,35 +95,45 @@ def notification_create(
                 item_type=message.item_type,
                 item_id=message.item_id,
                 day=day,
-                title=message.title[:200],
-                body=message.body,
+                event=event,
+                params=message.params,
                 link=message.link,
                 emailed_at=None if email else timezone.now(),
             )
     except IntegrityError:  # sent already: this run is a repeat
         return None
-    if email:
+    if email and event is not None:
+        from notifications.tasks import email_notification  # the tasks module imports this one
+
+        enqueue_on_commit(email_notification, notification.pk)
+    elif email:
         transaction.on_commit(lambda: notification_email(notification_id=notification.pk))
     return notification
 
 
 def notification_email(*, notification_id: int) -> bool:
-    """E-mail one notification unless it was e-mailed already; False if it was not sent."""
+    """E-mail one notification, in the recipient's language, unless it was e-mailed already
+    or the person does not want it by e-mail; False if it was not sent."""
     now = timezone.now()
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=now
     )
     if not claimed:
         return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    notification = Notification.objects.select_related("recipient", "programme__unit").get(
+        pk=notification_id
+    )
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
         return False  # in the app only; the claim stays so no run tries again
-    with translation.override(EMAIL_LANGUAGE):
-        text = render_to_string(
+    if notification.is_event and not selectors.preference_for(recipient).event_emails:
+        return False  # the person reads these in the app only
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = notification.text
+        body = render_to_string(
             "notifications/email/notification.txt",
             {
-                "notification": notification,
+                "text": text,
                 "recipient": recipient,
                 "url": absolute_url(notification.link),
                 "list_url": absolute_url(reverse("notification_list")),
@@ -111,8 +142,8 @@ def notification_email(*, notification_id: int) -> bool:
         )
     try:
         send_mail(
-            subject=f"[ZI Tracker] {notification.title}",
-            message=text,
+            subject=f"[ZI Tracker] {text.title}",
+            message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient.email],
         )
@@ -123,6 +154,16 @@ def notification_email(*, notification_id: int) -> bool:
     return True
 
 
+def _email_each(pending: list[int], what: str) -> int:
+    failed = 0
+    for pk in pending:
+        if not notification_email(notification_id=pk):
+            failed += Notification.objects.filter(pk=pk, emailed_at__isnull=True).exists()
+    if failed:
+        raise EmailNotSent(f"{failed} e-mail(s) {what} not sent")
+    return len(pending)
+
+
 def notifications_email_pending(*, day: datetime.date) -> int:
     """Send the e-mails of `day` whose sending failed before; raises EmailNotSent if some
     still fail (the task retries later)."""
@@ -131,13 +172,29 @@ def notifications_email_pending(*, day: datetime.date) -> int:
             day=day, emailed_at__isnull=True, recipient__is_active=True
         ).values_list("pk", flat=True)
     )
-    failed = 0
-    for pk in pending:
-        if not notification_email(notification_id=pk):
-            failed += Notification.objects.filter(pk=pk, emailed_at__isnull=True).exists()
-    if failed:
-        raise EmailNotSent(f"{failed} e-mail(s) of {day} not sent")
-    return len(pending)
+    return _email_each(pending, f"of {day}")
+
+
+# Event e-mails older than this are not sent any more (the news is stale; the app has it).
+EVENT_EMAIL_WITHIN = datetime.timedelta(days=2)
+# Younger ones are left to the task queued with them.
+EVENT_EMAIL_GRACE = datetime.timedelta(minutes=2)
+
+
+def event_emails_pending(*, now: datetime.datetime | None = None) -> int:
+    """Send the event e-mails whose task was lost (broker away) or failed (mail server away);
+    raises EmailNotSent if some still fail."""
+    now = now or timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            event__isnull=False,
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+            created_at__gte=now - EVENT_EMAIL_WITHIN,
+            created_at__lt=now - EVENT_EMAIL_GRACE,
+        ).values_list("pk", flat=True)
+    )
+    return _email_each(pending, "of events")
 
 
 def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
@@ -154,14 +211,23 @@ def notification_mark_read(*, user: User, notification: Notification | None = No
 
 @transaction.atomic
 def notification_preference_update(
-    *, actor: User, digest: bool, reminders: bool
+    *,
+    actor: User,
+    digest: bool,
+    reminders: bool,
+    event_emails: bool = True,
+    language: str | None = None,
 ) -> NotificationPreference:
-    """Save what the person wants to receive (audited: it decides who hears of late work)."""
+    """Save what the person wants to receive and, when given, the language they read
+    (audited: it decides who hears of late work, and how)."""
+    if language is not None:
+        person_language_set(actor=actor, language=language)
     preference = NotificationPreference.objects.select_for_update().filter(user=actor).first()
     if preference is None:
         preference = NotificationPreference(user=actor)
     before = audit_snapshot(preference, PREFERENCE_FIELDS)  # the defaults when never saved
     preference.digest, preference.reminders = digest, reminders
+    preference.event_emails = event_emails
     preference.save()
     audit_change(
         actor=actor,
@@ -192,34 +258,20 @@ def _plan_item_link(item: ActionPlanItem, programme: Programme) -> str:
 def plan_item_message(
     item: ActionPlanItem, programme: Programme, kind: str, today: datetime.date
 ) -> Message:
-    """The reminder of `kind` about `item` on `today` (in the active language)."""
-    late = item.days_late_on(today)
-    due = date_format(item.due_date, "j F Y")
-    values = {"code": item.code, "days": late, "due": due, "pokja": item.pokja.number}
-    if kind == rules.DUE_IN_7:
-        title = _("Action plan %(code)s is due in 7 days") % values
-    elif kind == rules.DUE_IN_1:
-        title = _("Action plan %(code)s is due tomorrow") % values
-    elif kind == rules.OVERDUE:
-        title = _("Action plan %(code)s is overdue (%(days)s days)") % values
-    else:
-        title = _("Pokja %(pokja)s: action plan %(code)s is overdue (%(days)s days)") % values
-    owners = ", ".join(o.display_name for o in item.owners.all()) or "-"
-    body = "\n".join(
-        [
-            f"{item.code} {item.title}",
-            _("Programme: %(programme)s") % {"programme": programme},
-            _("Due date: %(due)s") % values,
-            _("Status: %(status)s") % {"status": item.get_status_display()},
-            _("Owners: %(owners)s") % {"owners": owners},
-        ]
-    )
+    """The reminder of `kind` about `item` on `today`."""
     return Message(
         kind=kind,
         item_type=Notification.ItemType.PLAN_ITEM,
         item_id=item.pk,
-        title=title,
-        body=body,
+        params={
+            "code": item.code,
+            "title": item.title,
+            "pokja": item.pokja.number,
+            "due": item.due_date.isoformat(),
+            "days": item.days_late_on(today),
+            "status": item.status,
+            "owners": [o.display_name for o in item.owners.all()],
+        },
         link=_plan_item_link(item, programme),
     )
 
@@ -247,23 +299,22 @@ def reminders_action_plans(*, programme_id: int, day: datetime.date, email: bool
         return 0
     people = selectors.programme_people(programme)
     created = 0
-    with translation.override(EMAIL_LANGUAGE):
-        for item in selectors.plan_items_to_remind(programme, day):
-            for kind, audience in rules.plan_item_reminders(item.due_date, day):
-                recipients = _recipients(item, audience, people)
-                if not recipients:
-                    continue
-                message = plan_item_message(item, programme, kind, day)
-                for recipient in recipients:
-                    created += bool(
-                        notification_create(
-                            recipient=recipient,
-                            programme_id=programme.pk,
-                            day=day,
-                            message=message,
-                            email=email,
-                        )
+    for item in selectors.plan_items_to_remind(programme, day):
+        for kind, audience in rules.plan_item_reminders(item.due_date, day):
+            recipients = _recipients(item, audience, people)
+            if not recipients:
+                continue
+            message = plan_item_message(item, programme, kind, day)
+            for recipient in recipients:
+                created += bool(
+                    notification_create(
+                        recipient=recipient,
+                        programme_id=programme.pk,
+                        day=day,
+                        message=message,
+                        email=email,
                     )
+                )
     return created
 
 
@@ -277,49 +328,37 @@ def reminders_evidence(*, programme_id: int, day: datetime.date, email: bool = T
         return 0
     people = selectors.programme_people(programme)
     created = 0
-    with translation.override(EMAIL_LANGUAGE):
-        for pokja in Pokja.objects.filter(pk__in=list(missing)).order_by("number"):
-            chair = people.ketua.get(pokja.pk)
-            if chair is None:
-                continue
-            values = {"count": missing[pokja.pk], "number": pokja.number, "name": pokja.name}
-            message = Message(
-                kind=Notification.Kind.EVIDENCE,
-                item_type=Notification.ItemType.POKJA,
-                item_id=pokja.pk,
-                title=_("Pokja %(number)s: %(count)s LKE answers without evidence") % values,
-                body=_(
-                    "%(count)s questions of the LKE worksheet of Pokja %(number)s %(name)s are "
-                    "answered but have no evidence attached. Attach the supporting documents "
-                    "before the assessment."
-                )
-                % values,
-                link=reverse(
-                    "lke_section", kwargs={**programme.url_kwargs(), "section": pokja.area_code}
-                ),
+    for pokja in Pokja.objects.filter(pk__in=list(missing)).order_by("number"):
+        chair = people.ketua.get(pokja.pk)
+        if chair is None:
+            continue
+        message = Message(
+            kind=Notification.Kind.EVIDENCE,
+            item_type=Notification.ItemType.POKJA,
+            item_id=pokja.pk,
+            params={"count": missing[pokja.pk], "number": pokja.number, "name": pokja.name},
+            link=reverse(
+                "lke_section", kwargs={**programme.url_kwargs(), "section": pokja.area_code}
+            ),
+        )
+        created += bool(
+            notification_create(
+                recipient=chair,
+                programme_id=programme.pk,
+                day=day,
+                message=message,
+                email=email,
             )
-            created += bool(
-                notification_create(
-                    recipient=chair,
-                    programme_id=programme.pk,
-                    day=day,
-                    message=message,
-                    email=email,
-                )
-            )
+        )
     return created
 
 
 def digest_message(programme: Programme, digest: rules.Digest, day: datetime.date) -> Message:
-    body = render_to_string(
-        "notifications/digest_body.txt", {"programme": programme, "digest": digest, "day": day}
-    ).strip()
     return Message(
         kind=Notification.Kind.DIGEST,
         item_type=Notification.ItemType.PROGRAMME,
         item_id=programme.pk,
-        title=_("Weekly digest: %(programme)s") % {"programme": programme},
-        body=body,
+        params=texts.digest_params(digest, target=programme.target, day=day),
         link=reverse("programme_detail", kwargs=programme.url_kwargs()),
     )
 
@@ -333,8 +372,7 @@ def digest_send(*, programme_id: int, day: datetime.date, email: bool = True) ->
     if not people.coordinators:
         return 0
     digest = rules.digest_of(selectors.digest_facts(programme, day))
-    with translation.override(EMAIL_LANGUAGE):
-        message = digest_message(programme, digest, day)
+    message = digest_message(programme, digest, day)
     return sum(
         bool(
             notification_create(

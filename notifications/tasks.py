@@ -1,8 +1,10 @@
-"""Periodic reminders and the weekly digest (scheduled in settings.CELERY_BEAT_SCHEDULE).
+"""Periodic reminders and the weekly digest (scheduled in settings.CELERY_BEAT_SCHEDULE), and
+the e-mails of event notices.
 
-Each task works for one day in Asia/Jakarta: the day of ``at`` (an ISO time with offset), by
-default now, so a run that is late or repeated works for the day it is meant for. Running one
-twice sends nothing twice (notifications.models.Notification's unique constraint).
+Each periodic task works for one day in Asia/Jakarta: the day of ``at`` (an ISO time with
+offset), by default now, so a run that is late or repeated works for the day it is meant for.
+Running one twice sends nothing twice (notifications.models.Notification's unique
+constraints; each e-mail is claimed in the database before it is sent).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from evaluations.services import open_programme_ids
 from notifications import services
+from notifications.models import Notification
 from pokja.models import programme_date
 from zi_tracker.celery import TRANSIENT_DB_ERRORS, moment_from
 
@@ -63,3 +66,20 @@ def evidence_reminders(at: str | None = None) -> int:
 def weekly_digest(at: str | None = None) -> int:
     """The coordinator's weekly digest (Mondays 07:00 WIB)."""
     return _for_each_programme(services.digest_send, at, "the weekly digest")
+
+
+@shared_task(name="notifications.email_notification", **OPTIONS)
+def email_notification(notification_id: int) -> bool:
+    """E-mail one event notice (queued after the commit of the change it tells of). Safe to
+    run twice: the e-mail is claimed before it is sent. True if this run sent it."""
+    if services.notification_email(notification_id=notification_id):
+        return True
+    if Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).exists():
+        raise services.EmailNotSent(f"notification {notification_id} not e-mailed")  # retry
+    return False  # sent already, gone, or not wanted by e-mail
+
+
+@shared_task(name="notifications.event_emails", **OPTIONS)
+def event_emails() -> int:
+    """Event e-mails whose queued task was lost (broker away) or failed (mail server away)."""
+    return services.event_emails_pending()

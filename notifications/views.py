@@ -3,11 +3,13 @@ they want to receive. Everyone signed in has these pages; each shows only their 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -74,13 +76,31 @@ def notification_read_all(request):
 @login_required
 def notification_preferences(request):
     preference = selectors.preference_for(request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    form = PreferenceForm(
+        request.POST or None, instance=preference, initial={"language": request.user.language}
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         services.notification_preference_update(
             actor=request.user,
-            digest=form.cleaned_data["digest"],
-            reminders=form.cleaned_data["reminders"],
+            digest=data["digest"],
+            reminders=data["reminders"],
+            event_emails=data["event_emails"],
+            language=data["language"],
         )
-        messages.success(request, _("Your notification settings are saved."))
-        return redirect("notification_preferences")
+        with translation.override(data["language"]):
+            messages.success(request, _("Your notification settings are saved."))
+        response = redirect("notification_preferences")
+        # The interface follows the language chosen here, as the switcher in the menu does.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            data["language"],
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
     return render(request, "notifications/preferences.html", {"form": form})

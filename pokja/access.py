@@ -80,6 +80,11 @@ class ProgrammeAccess:
             return True
         return pokja_id is not None and pokja_id in self.pokja_ids
 
+    def can_comment_plan(self, pokja_id: int | None) -> bool:
+        """Comment on a Pokja's plan items: the Pokja, the coordinator, and the TPI (whose
+        comments are the Pokja's notes from the internal assessors)."""
+        return self.can_edit_pokja(pokja_id) or self.can_review
+
     def is_chair_of(self, pokja_id: int | None) -> bool:
         return self.can_coordinate or (pokja_id is not None and pokja_id in self.chair_pokja_ids)
 

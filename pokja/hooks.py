@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 Provider = Callable[..., dict | None]
 
@@ -53,3 +55,68 @@ def programme_changed(programme_id: int) -> None:
     """Tell the registered listeners that programme `programme_id` changed."""
     for listener in _change_listeners:
         listener(programme_id)
+
+
+# --------------------------------------------------------------------------- events
+
+# Things the people concerned must hear of and act on. The service that makes one calls
+# `event_happened` inside its transaction, once the change is audited; the listener that
+# notifications registers in NotificationsConfig.ready() (notifications.events.notify_event)
+# tells the people who must act: in the app at once, by e-mail after the commit. Changes made
+# by the system itself (demo data, commands run without a user) are not events.
+
+PLAN_RETURNED = "returned"  # subject: the ActionPlanItem; text: the reason
+PLAN_VERIFIED = "verified"  # subject: the ActionPlanItem; text: the coordinator's note
+PLAN_TPI_COMMENT = "tpi_comment"  # subject: the ActionPlanComment an assessor wrote
+SECTION_REVIEWED = "reviewed"  # subject: the AssessmentSection; text: the TPI's note
+SECTION_RETURNED = "to_draft"  # subject: the AssessmentSection; text: the reason
+TPI_NOTE = "tpi_note"  # subject: the Answer whose TPI note was written or changed
+
+EVENT_KINDS = (
+    PLAN_RETURNED,
+    PLAN_VERIFIED,
+    PLAN_TPI_COMMENT,
+    SECTION_REVIEWED,
+    SECTION_RETURNED,
+    TPI_NOTE,
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # one of EVENT_KINDS
+    programme_id: int
+    actor: Any  # the person who acted (never told of it themself)
+    audit_entry_id: int  # the audit entry of the change: one event, told once to each person
+    subject: Any  # the object the event is about (see the kinds above)
+    text: str = ""  # what the actor wrote with it (reason, note, comment)
+
+
+EventListener = Callable[[Event], None]
+_event_listeners: list[EventListener] = []
+
+
+def register_event_listener(listener: EventListener) -> None:
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+
+
+def event_happened(
+    *, kind: str, programme_id: int, actor, audit_entry, subject, text: str = ""
+) -> None:
+    """Tell the registered listeners of an event; nothing for the system's own changes or for
+    a change the audit trail did not record (nothing changed)."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    if actor is None or not getattr(actor, "is_authenticated", False) or audit_entry is None:
+        return
+    event = Event(
+        kind=kind,
+        programme_id=programme_id,
+        actor=actor,
+        audit_entry_id=audit_entry.pk,
+        subject=subject,
+        text=(text or "").strip(),
+    )
+    for listener in _event_listeners:
+        listener(event)

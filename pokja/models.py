@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -26,6 +27,11 @@ class User(AbstractUser):
         _("position"), max_length=150, blank=True, help_text=_("e.g. Wakapolres, Kasat Reskrim")
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language the person reads: their notifications and e-mails are written in it. Set
+    # when they switch the interface language and on their notification settings page.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="id"
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -478,7 +484,7 @@ class ActionPlanItem(models.Model):
 
 
 class ActionPlanComment(models.Model):
-    """A remark on a plan item from a Pokja member or the coordinator."""
+    """A remark on a plan item from a Pokja member, the coordinator or an internal assessor."""
 
     item = models.ForeignKey(
         ActionPlanItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="comments"
@@ -487,6 +493,8 @@ class ActionPlanComment(models.Model):
         User, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("comment"))
+    # Written as the programme's internal assessor: the Pokja reads it as the TPI's note.
+    by_tpi = models.BooleanField(_("TPI note"), default=False)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:

@@ -318,14 +318,14 @@ class TimelineChange:
 class TimelineEntry:
     at: datetime.datetime
     actor: str
-    kind: str  # "created", "changed", "deleted", "comment", "monitoring"
+    kind: str  # "created", "changed", "deleted", "comment", "tpi_comment", "monitoring"
     changes: list[TimelineChange] = field(default_factory=list)
     note: str = ""
     month: int | None = None
 
     @property
     def is_comment(self) -> bool:
-        return self.kind == "comment"
+        return self.kind in ("comment", "tpi_comment")
 
 
 _TIMELINE_FIELDS = {
@@ -386,12 +386,20 @@ def plan_item_timeline(item: ActionPlanItem) -> list[TimelineEntry]:
             TimelineEntry(
                 at=comment.created_at,
                 actor=comment.author.display_name if comment.author else "—",
-                kind="comment",
+                kind="tpi_comment" if comment.by_tpi else "comment",
                 note=comment.text,
             )
         )
     timeline.sort(key=lambda e: e.at, reverse=True)
     return timeline
+
+
+def plan_item_tpi_notes(item: ActionPlanItem) -> list[ActionPlanComment]:
+    """The internal assessors' (TPI) comments on the item, newest first (one query): shown
+    on the item itself, where its Pokja works."""
+    return list(
+        item.comments.filter(by_tpi=True).select_related("author").order_by("-created_at", "-pk")
+    )
 
 
 def _value_labels(entries) -> dict[str, dict]:

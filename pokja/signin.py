@@ -151,3 +151,13 @@ def password_reset_account_allowed(email: str) -> bool:
     is the same either way); False past the hourly limit."""
     count = rate_limits.hit("password-reset:account", email.strip().casefold(), window=RESET_WINDOW)
     return count <= settings.ZI_PASSWORD_RESET_ACCOUNT_LIMIT
+
+
+def remember_chosen_language(sender, request, user, **kwargs) -> None:
+    """On sign-in, a language chosen with the switcher before signing in (the cookie) becomes
+    the person's: their notifications and e-mails follow it from then on."""
+    from pokja.services import person_language_set
+
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
+    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        person_language_set(actor=user, language=chosen)

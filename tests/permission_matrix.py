@@ -382,7 +382,7 @@ PLAN_MATRIX: dict[str, Case] = {
     ),
     "plan_item_comment": Case(
         _plan_item,
-        changed_by(POKJA1_EDITORS, 302),
+        changed_by((*POKJA1_EDITORS, "tpi"), 302),  # the TPI's comments are its notes
         method="post",
         data=lambda w: {"text": "Sudah dikerjakan"},
     ),
@@ -638,5 +638,5 @@ EXEMPT = {
     "password_change",  # Django's own view, login required
     "password_change_done",
     "password_reset_confirm",  # needs a one-time token
-    "set_language",  # Django's own view, sets a cookie
+    "set_language",  # Django's set_language (a cookie), storing a signed-in person's choice
 }

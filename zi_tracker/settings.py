@@ -230,6 +230,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Every 5 minutes, day and night (WIB like the rest): e-mails of event notices (an item
+    # returned...) whose task was lost (broker away) or failed (mail server away); each is
+    # queued at once when its event happens.
+    "event-emails": {
+        "task": "notifications.event_emails",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 290},  # a run missed is replaced by the next one
+    },
     # Every day at 03:30 WIB: remove export files older than ZI_EXPORT_KEEP_DAYS.
     "reports-remove-old-exports": {
         "task": "reports.remove_old_exports",

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from dashboards import views as dashboard_views
 from pokja import account_views
+from pokja.views.organisation import language_switch
 
 admin.site.site_header = "ZI Tracker"
 admin.site.site_title = "ZI Tracker"
@@ -24,7 +24,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("pokja.urls")),
     path("", include("pokja.accountability_urls")),

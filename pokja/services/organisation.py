@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -260,3 +261,24 @@ def user_create(
         unit_id=unit_id,
     )
     return user
+
+
+@transaction.atomic
+def person_language_set(*, actor: User, language: str) -> User:
+    """The language `actor` reads: their notifications and e-mails are written in it.
+    Audited when it changes (it decides how the person is told of their work)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {
+                "language": _("Choose one of: %(languages)s.")
+                % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)}
+            }
+        )
+    person = User.objects.select_for_update().get(pk=actor.pk)
+    before = audit_snapshot(person, ("language",))
+    if person.language != language:
+        person.language = language
+        person.save(update_fields=["language"])
+        audit_change(actor=actor, obj=person, before=before, after={"language": language})
+    actor.language = language
+    return person

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_change, audit_snapshot
+from pokja import hooks
 from pokja.access import ProgrammeAccess
 from pokja.models import (
     ActionPlanComment,
@@ -67,7 +68,7 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 MONITORING_FIELDS = ("item", "month", "percent", "note")
-COMMENT_FIELDS = ("item", "text")
+COMMENT_FIELDS = ("item", "text", "by_tpi")
 COMMENT_MAX = 2000
 
 # Moves the Pokja (its chair and members, and the coordinator) may make.
@@ -368,12 +369,13 @@ def action_plan_update_status(
             new_status = Status.IN_PROGRESS  # work has begun
         elif new_status != item.status:
             new_progress = 0
-    if new_status != item.status:
+    moved = new_status != item.status
+    if moved:
         item.status_changed_at = timezone.now()
     item.status = new_status
     item.progress = new_progress
     item.save(update_fields=["status", "progress", "return_reason", "status_changed_at"])
-    audit_change(
+    entry = audit_change(
         actor=actor,
         obj=item,
         before=before,
@@ -381,7 +383,20 @@ def action_plan_update_status(
         note=note,
         **_scope(item),
     )
+    if moved and new_status in EVENT_OF_STATUS:
+        # The owners and the Pokja chair must act on a returned item and hear of a verified one.
+        hooks.event_happened(
+            kind=EVENT_OF_STATUS[new_status],
+            programme_id=item.programme_id,
+            actor=actor,
+            audit_entry=entry,
+            subject=item,
+            text=note,
+        )
     return item
+
+
+EVENT_OF_STATUS = {Status.RETURNED: hooks.PLAN_RETURNED, Status.VERIFIED: hooks.PLAN_VERIFIED}
 
 
 def action_plan_verify(
@@ -510,16 +525,33 @@ def action_plan_detach_evidence(
 
 
 @transaction.atomic
-def action_plan_comment_add(*, actor: User, item: ActionPlanItem, text: str) -> ActionPlanComment:
+def action_plan_comment_add(
+    *, actor: User, item: ActionPlanItem, text: str, access: ProgrammeAccess | None = None
+) -> ActionPlanComment:
+    """Add a remark to the item's history. With the author's `access`: refused unless they
+    may comment; an internal assessor's (TPI) comment is their note to the Pokja, shown on
+    the item and told to its owners and chair."""
+    if access is not None and not access.can_comment_plan(item.pokja_id):
+        raise PermissionDenied
     text = _check_text("text", text, required=True, limit=COMMENT_MAX)
-    comment = ActionPlanComment.objects.create(item=item, author=actor, text=text)
-    audit_change(
+    by_tpi = access is not None and access.is_tpi
+    comment = ActionPlanComment.objects.create(item=item, author=actor, text=text, by_tpi=by_tpi)
+    entry = audit_change(
         actor=actor,
         obj=comment,
         before=None,
         after=audit_snapshot(comment, COMMENT_FIELDS),
         **_scope(item),
     )
+    if by_tpi:
+        hooks.event_happened(
+            kind=hooks.PLAN_TPI_COMMENT,
+            programme_id=item.programme_id,
+            actor=actor,
+            audit_entry=entry,
+            subject=comment,
+            text=text,
+        )
     return comment
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from audit.selectors import audit_history_for
 from pokja import services
@@ -234,3 +236,15 @@ def _add_errors(form, exc: ValidationError, *, file_field: str | None = None) ->
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+@require_POST
+def language_switch(request):
+    """The language switcher in the menu: Django's set_language (the cookie the interface
+    follows), and for a person signed in, the language their notifications and e-mails are
+    written in."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.person_language_set(actor=request.user, language=language)
+    return response

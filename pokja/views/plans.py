@@ -37,6 +37,7 @@ from pokja.plan_import import COLUMNS, HEADER, export_header, export_row
 from pokja.selectors import (
     evidence_choices,
     plan_item_timeline,
+    plan_item_tpi_notes,
     plan_items,
     plan_items_awaiting_verification,
     plan_late_items,
@@ -326,7 +327,8 @@ def _render_item(request, programme, access, pokja, item, *, status=200, **bound
         "evidence_list": list(item.evidence.select_related("uploaded_by")),
         "monitoring": list(item.monitoring.select_related("recorded_by")),
         "timeline": plan_item_timeline(item),
-        "can_comment": access.can_edit_pokja(pokja.pk) or access.can_coordinate,
+        "can_comment": access.can_comment_plan(pokja.pk),
+        "tpi_notes": plan_item_tpi_notes(item),
         "can_delete": access.is_chair_of(pokja.pk) and item.status != Status.VERIFIED,
         "can_review": access.can_coordinate and item.status in (Status.DONE, Status.VERIFIED),
         "max_mb": settings.ZI_EVIDENCE_MAX_MB,
@@ -413,13 +415,13 @@ def plan_item_evidence_remove(
 @require_POST
 def plan_item_comment(request, unit_code: str, year: int, number: int, item_id: int):
     programme, access, pokja, item = _get_item_for_user(request, unit_code, year, number, item_id)
-    if not (access.can_edit_pokja(pokja.pk) or access.can_coordinate):
+    if not access.can_comment_plan(pokja.pk):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
             services.action_plan_comment_add(
-                actor=request.user, item=item, text=form.cleaned_data["text"]
+                actor=request.user, item=item, text=form.cleaned_data["text"], access=access
             )
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -91,3 +91,9 @@ def test_each_entry_has_a_comment_saying_when_it_runs_in_wib():
 def test_old_exports_are_removed_at_half_past_three_wib_each_day():
     firings = week_of_firings("reports-remove-old-exports")
     assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(3, 30)}
+
+
+def test_lost_event_emails_are_caught_up_every_five_minutes():
+    firings = week_of_firings("event-emails")
+    assert len(firings) == 7 * 24 * 12 and {f.minute % 5 for f in firings} == {0}
+    assert settings.CELERY_BEAT_SCHEDULE["event-emails"]["options"]["expires"] < 5 * 60

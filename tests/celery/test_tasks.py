@@ -12,14 +12,21 @@ from django.db import InterfaceError, OperationalError
 from evaluations import services as lke
 from evaluations.tasks import nightly_scores
 from notifications import services
-from notifications.tasks import action_plan_reminders, evidence_reminders, weekly_digest
+from notifications.tasks import (
+    action_plan_reminders,
+    email_notification,
+    event_emails,
+    evidence_reminders,
+    weekly_digest,
+)
 from surveys.models import Survey
 from surveys.tasks import refresh_survey_results
 from tests.surveys.factories import add_responses, make_survey, uniform
 
 
 def test_reminder_tasks_retry_on_database_and_mail_outages_only():
-    for task in (action_plan_reminders, evidence_reminders, weekly_digest):
+    tasks = (action_plan_reminders, evidence_reminders, weekly_digest)
+    for task in (*tasks, email_notification, event_emails):
         assert set(task.autoretry_for) == {
             OperationalError,
             InterfaceError,

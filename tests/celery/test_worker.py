@@ -26,7 +26,7 @@ from evaluations.models import ProgrammeScore, ScoreSnapshot
 from evaluations.selectors import programme_breakdown
 from evaluations.tasks import nightly_scores, repair_stale_scores
 from notifications.models import Notification
-from notifications.tasks import action_plan_reminders
+from notifications.tasks import action_plan_reminders, email_notification
 from tests.brokers import broker, switch_broker
 from tests.factories import build_world, make_plan_item
 from zi_tracker.celery import app
@@ -244,3 +244,47 @@ def test_with_the_broker_away_a_save_succeeds_and_the_worker_repairs_it(worker, 
     repair_stale_scores.delay()  # what beat sends every minute
     wait_for(lambda: not stored(p).is_stale, "the repair run", worker)
     assert stored(p).total == programme_breakdown(p).total.quantize(before) > before
+
+
+def test_a_returned_item_is_in_the_app_at_once_and_mailed_by_the_worker_in_each_language(
+    worker, client
+):
+    world = build_world()
+    world.anggota1.language = "en"
+    world.anggota1.save()
+    item = make_plan_item(
+        world.programme,
+        1,
+        owners=[world.anggota1],
+        status="selesai",
+        title="Survei internal",
+    )
+    client.force_login(world.coordinator)
+    path = reverse(
+        "plan_item_status", kwargs={**world.programme.url_kwargs(), "number": 1, "item_id": item.pk}
+    )
+    response = client.post(path, {"status": "dikembalikan", "note": "Foto belum ada"})
+    assert response.status_code == 302
+    # in the app the moment the change is saved, for the owner and the chair, not the actor
+    notices = Notification.objects.filter(kind="returned").order_by("recipient__username")
+    assert [n.recipient.username for n in notices] == ["anggota1", "ketua1"]
+    wait_for(lambda: len(mails(worker)) >= 2, "the two e-mails of the return", worker)
+    code = f"RA 1.{item.number}"
+    (english,) = [m for m in mails(worker) if f"To: {world.anggota1.email}" in m]
+    (indonesian,) = [m for m in mails(worker) if f"To: {world.ketua1.email}" in m]
+    assert f"{code} was returned by {world.coordinator.display_name}" in english
+    assert "Reason: Foto belum ada" in english
+    assert f"{code} dikembalikan oleh {world.coordinator.display_name}" in indonesian
+    assert "Alasan: Foto belum ada" in indonesian
+    # the same tasks delivered again send nothing more; the solo worker runs tasks in the
+    # order sent, so once the reminder sent after them is mailed, the repeats are done
+    for notice in notices:
+        email_notification.delay(notice.pk)
+    action_plan_reminders.delay(at="2026-12-30T06:00:00+07:00")  # the item is due tomorrow
+    wait_for(lambda: len(mails(worker)) >= 3, "the reminder sent after the repeats", worker)
+    time.sleep(0.5)
+    sent = mails(worker)
+    assert len(sent) == 3
+    assert sum(f"{code} was returned" in m for m in sent) == 1
+    assert sum(f"Action plan {code} is due tomorrow" in m for m in sent) == 1
+    assert Notification.objects.filter(kind="returned").count() == 2

@@ -508,14 +508,15 @@ def test_overview_and_section_pages_run_constant_queries_as_data_grows(
     after = counts()
     # Once its history has entries, the section page names the objects their values point
     # to (the evidence): one more query, however many entries.
-    assert before == {"overview": 13, "section": 15}
-    assert after == {"overview": 13, "section": 16}
+    assert before == {"overview": 13, "section": 16}
+    assert after == {"overview": 13, "section": 17}
     # session, user, programme, access (3), worksheet, answers, sections, Pokja, navigation,
     # the survey figures feeding q125/q127, and when the stored score was computed
     with django_assert_num_queries(13):
         client.get(overview_url)
-    # ... and the section's answer rows with their people and evidence, and its history
-    with django_assert_num_queries(16):
+    # ... and the section's answer rows with their people and evidence, its latest status
+    # changes (shown to everyone), and its history (the coordinator's)
+    with django_assert_num_queries(17):
         client.get(section_url)
     fill(world.programme, {n: ("Tidak" if n in (1, 3, 9) else "C") for n in range(1, 13)})
     assert counts() == after
@@ -586,3 +587,27 @@ def test_the_overview_shows_each_answer_layer_on_request(client, world):
         assert re.search(r'data-testid="area-MP">.*?' + re.escape(total) + " <", page)
     page = text(client.get(url(world, "lke_overview"), {"layer": "unit"}))
     assert 'class="nav-link py-1 active" aria-current="page" href="?layer=unit"' in page
+
+
+def test_the_sections_latest_status_change_and_its_note_are_shown_to_its_readers(
+    client, world, django_assert_num_queries
+):
+    from evaluations.selectors import section_status_moves
+    from evaluations.services import section_transition
+
+    p = world.programme
+    section_transition(actor=world.ketua1, programme=p, code="MP", action="submit")
+    section_transition(actor=world.tpi, programme=p, code="MP", action="review", note="Lengkap")
+    section = p.lke_assessment.sections.get(code="MP")
+    with django_assert_num_queries(2):  # the entries, the people's names
+        moves = section_status_moves(section)
+    assert [(m.actor, m.old, m.new, m.note) for m in moves] == [
+        (world.tpi.display_name, "submitted", "reviewed", "Lengkap"),
+        (world.ketua1.display_name, "draft", "submitted", ""),
+    ]
+    for user in (world.anggota1, world.pimpinan, world.anggota2):
+        client.force_login(user)
+        page = client.get(url(world, "lke_section", section="MP")).content.decode()
+        assert f"Reviewed by TPI: by {world.tpi.display_name}" in page
+        assert 'data-testid="status-move-note"' in page and "Lengkap" in page
+        assert "Earlier status changes" in page

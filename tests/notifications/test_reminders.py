@@ -1,5 +1,5 @@
-"""Reminders and the digest, run for a given day: who gets what, once, in Indonesian, with a
-link straight to the item; escalation counted in Asia/Jakarta days."""
+"""Reminders and the digest, run for a given day: who gets what, once, in the recipient's
+language, with a link straight to the item; escalation counted in Asia/Jakarta days."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from evaluations import services as lke
 from evaluations.models import Answer, ProgrammeScore
@@ -123,7 +124,7 @@ def test_the_database_refuses_a_second_notification_of_a_day(world):
 
 
 def test_the_same_message_twice_is_stored_once(world):
-    message = services.Message("overdue", "plan_item", 42, "t", "b", "/x/")
+    message = services.Message("overdue", "plan_item", 42, {"code": "RA 1.1"}, "/x/")
     day = datetime.date(2026, 12, 13)
     kwargs = {"recipient": world.anggota1, "programme_id": world.programme.pk, "day": day}
     assert services.notification_create(**kwargs, message=message) is not None
@@ -146,6 +147,30 @@ def test_the_mail_is_indonesian_and_links_straight_to_the_item(world, settings):
     notification = Notification.objects.get(recipient=world.ketua1)
     assert notification.link == link.removeprefix("https://zi.polres.example")
     assert notification.emailed_at is not None
+
+
+def test_readers_of_english_get_their_reminders_and_digest_in_english(world, settings):
+    settings.SITE_URL = "https://zi.polres.example"
+    for person in (world.anggota1, world.coordinator):
+        person.language = "en"
+        person.save()
+    item = item_due(world, datetime.date(2026, 12, 10), title="Survei internal")
+    lke.score_refresh(programme_id=world.programme.pk, force=True)
+    run(action_plan_reminders, AT_13_DEC_0030_WIB)
+    run(weekly_digest, "2026-12-14T07:00:00+07:00")
+    code = f"RA 1.{item.number}"
+    owner = next(m for m in mail.outbox if m.to == [world.anggota1.email])
+    assert owner.subject == f"[ZI Tracker] Action plan {code} is overdue (3 days)"
+    assert f"Dear {world.anggota1.display_name}," in owner.body
+    assert "Due date: 10 December 2026" in owner.body and "Status: Not started" in owner.body
+    chair = next(m for m in mail.outbox if m.to == [world.ketua1.email])  # still Indonesian
+    assert chair.subject == f"[ZI Tracker] Pokja 1: rencana aksi {code} terlambat (3 hari)"
+    digest = next(m for m in mail.outbox if "digest" in m.subject)
+    assert digest.to == [world.coordinator.email]
+    assert digest.subject == f"[ZI Tracker] Weekly digest: {world.programme}"
+    total = ProgrammeScore.objects.get(programme=world.programme).total
+    assert f"Score: {total}" in digest.body and "Nilai" not in digest.body
+    assert "The week up to 14 December 2026." in digest.body
 
 
 def test_reminders_turned_off_stop_the_non_urgent_kinds_only(world):
@@ -228,7 +253,9 @@ def test_answers_without_evidence_weekly_to_the_chair(world):
     assert run(evidence_reminders, monday) == 1
     notification = Notification.objects.get()
     assert (notification.recipient, notification.kind) == (world.ketua1, "evidence")
-    assert notification.title == "Pokja 1: 2 jawaban LKE tanpa data dukung"
+    with translation.override("id"):
+        assert notification.text.title == "Pokja 1: 2 jawaban LKE tanpa data dukung"
+    assert notification.text.title == "Pokja 1: 2 LKE answers without evidence"  # English page
     assert (
         notification.link
         == f"/programmes/POLRES-ALPHA/2026/lke/{p.pokjas.get(number=1).area_code}/"
@@ -281,7 +308,8 @@ def test_the_digest_reports_score_change_predicate_late_items_and_surveys(world,
     digest = Notification.objects.get(kind="digest", programme=p)
     assert digest.recipient == world.coordinator
     change = now - week_ago
-    body = digest.body
+    with translation.override("id"):
+        body = digest.text.body
     assert f"Nilai: {format(now, 'f').replace('.', ',')}" in body
     assert f"perubahan dalam seminggu: +{format(change, 'f').replace('.', ',')}" in body
     # the digest reads the stored score, as the dashboards do
@@ -292,6 +320,12 @@ def test_the_digest_reports_score_change_predicate_late_items_and_surveys(world,
     assert "Rencana aksi terlambat: 3" in body
     assert "Pokja 1 " in body and ": 2\n" in body
     assert f"3 dari {survey.target_sample} responden" in body
+    with translation.override("en"):  # the same digest read in English: English figures
+        english = digest.text
+    assert english.title == f"Weekly digest: {p}"
+    assert f"Score: {now} (change in a week: +{change})" in english.body
+    assert "The week up to 14 December 2026." in english.body
+    assert "Late action plan items: 3" in english.body
     assert run(weekly_digest, "2026-12-14T07:05:00+07:00") == 0
     assert len([m for m in mail.outbox if m.to == [world.coordinator.email]]) == 1
 

@@ -114,14 +114,74 @@ def test_preferences_are_saved_and_audited(client, world):
     url = reverse("notification_preferences")
     page = client.get(url).content.decode()
     assert 'name="digest"' in page and "checked" in page
-    response = client.post(url, {"reminders": "on"})  # digest unchecked
+    assert 'name="language"' in page and 'name="event_emails"' in page
+    # digest unchecked, the rest kept
+    response = client.post(url, {"reminders": "on", "event_emails": "on", "language": "id"})
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=world.coordinator)
-    assert (preference.digest, preference.reminders) == (False, True)
+    assert (preference.digest, preference.reminders, preference.event_emails) == (
+        False,
+        True,
+        True,
+    )
     entry = AuditEntry.objects.get(object_type="notifications.notificationpreference")
     assert entry.actor_id == world.coordinator.pk
     assert entry.changes == {"digest": [True, False]}
-    client.post(url, {"reminders": "on"})  # the same again: nothing to record
+    assert not AuditEntry.objects.filter(object_type="pokja.user").exists()  # still Indonesian
+    client.post(url, {"reminders": "on", "event_emails": "on", "language": "id"})  # the same
     assert (
         AuditEntry.objects.filter(object_type="notifications.notificationpreference").count() == 1
     )
+
+
+def test_the_language_chosen_in_the_settings_is_the_persons_and_the_pages(client, world):
+    client.force_login(world.anggota1)
+    url = reverse("notification_preferences")
+    response = client.post(url, {"language": "en", "reminders": "on", "digest": "on"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"
+    entry = AuditEntry.objects.get(object_type="pokja.user", object_id=str(world.anggota1.pk))
+    assert entry.changes == {"language": ["id", "en"]}
+    preference = NotificationPreference.objects.get(user=world.anggota1)
+    assert preference.event_emails is False  # unchecked
+    page = client.get(url).content.decode()
+    assert "Your notification settings are saved." in page
+    response = client.post(url, {"language": "fr", "reminders": "on"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"
+
+
+def test_switching_the_interface_language_stores_the_persons_language(client, world):
+    switch = reverse("set_language")
+    client.post(switch, {"language": "en", "next": "/"})  # not signed in: the cookie only
+    assert not AuditEntry.objects.filter(object_type="pokja.user").exists()
+    client.force_login(world.anggota1)
+    response = client.post(switch, {"language": "en", "next": "/notifications/"})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert response.cookies["django_language"].value == "en"
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"
+    client.post(switch, {"language": "en", "next": "/"})  # unchanged: recorded once
+    client.post(switch, {"language": "xx", "next": "/"})  # unknown: ignored
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"
+    entries = AuditEntry.objects.filter(object_type="pokja.user", object_id=str(world.anggota1.pk))
+    assert [e.changes for e in entries] == [{"language": ["id", "en"]}]
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_persons(client, world):
+    from tests.factories import DEFAULT_PASSWORD
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("login"), {"username": "anggota1", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"
+    client.logout()  # and its cookies: another device
+    client.post(reverse("login"), {"username": "anggota1", "password": DEFAULT_PASSWORD})
+    world.anggota1.refresh_from_db()
+    assert world.anggota1.language == "en"  # no choice on this device: the stored one stays

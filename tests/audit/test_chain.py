@@ -226,6 +226,22 @@ def test_the_database_refuses_to_change_or_remove_entries():
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("tables", [[TABLE], [HEAD_TABLE], [TABLE, HEAD_TABLE]])
+def test_the_database_refuses_to_truncate_the_trail(tables):
+    # TRUNCATE fires no row trigger: without a trigger of its own it empties the trail, and
+    # verify_audit then found "intact: 0 entries". The test runs as the tables' owner.
+    _write_entries(2)
+    with (
+        pytest.raises(IntegrityError, match="append-only: TRUNCATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    assert AuditEntry.objects.count() == 2
+    assert audit_verify_chain().ok
+
+
+@pytest.mark.postgres
 def test_the_database_lets_the_head_only_move_forward_by_one_appended_entry():
     entries = _write_entries(3)
     attempts = [

@@ -103,6 +103,7 @@ def _fast_and_isolated(settings, tmp_path):
     # Hashing passwords properly is slow; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
     # Assertions read English; the Indonesian default is tested explicitly (tests/project).
     settings.LANGUAGE_CODE = "en"
     cache.clear()

@@ -91,3 +91,9 @@ def test_each_entry_has_a_comment_saying_when_it_runs_in_wib():
 def test_old_exports_are_removed_at_half_past_three_wib_each_day():
     firings = week_of_firings("reports-remove-old-exports")
     assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(3, 30)}
+
+
+def test_the_audit_anchor_is_noted_at_a_quarter_past_midnight_wib_each_day():
+    firings = week_of_firings("audit-anchor")
+    assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(0, 15)}
+    assert settings.CELERY_BEAT_SCHEDULE["audit-anchor"]["task"] == "audit.write_anchor"

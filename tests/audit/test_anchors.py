@@ -127,6 +127,9 @@ def test_the_backup_anchor_is_printed_kept_and_read_back_from_its_own_file(tmp_p
     assert "No anchor to compare with yet" in _verify()
     with pytest.raises(CommandError, match=f"broken at entry {entries[-1].pk}"):
         _verify("--anchor-file", str(kept_with_backup))
+    # The printed line itself, as the README's restore passes it back.
+    with pytest.raises(CommandError, match=f"broken at entry {entries[-1].pk}"):
+        _verify("--anchor", printed)
 
 
 def test_the_anchor_command_refuses_a_broken_trail_and_writes_nothing():

@@ -22,6 +22,7 @@ from tests.project.test_settings import ROOT, clean_environ
 pytestmark = pytest.mark.postgres
 
 ROLES_SQL = ROOT / "deploy" / "postgres" / "zi-roles.psql"
+INIT_SCRIPT = ROOT / "deploy" / "postgres" / "10-zi-roles.sh"
 
 # Run as the application's role, in a process of its own: an ordinary day's writes.
 NORMAL_USE = r"""
@@ -92,11 +93,28 @@ def roles(tmp_path_factory):
     )
     for sql in cleanup:
         _superuser(sql)
+    # What the db service of docker-compose runs on its first start ...
+    owner_password = tmp_path / "db_owner_password"
+    owner_password.write_text("secret\n")
+    _run(
+        str(INIT_SCRIPT),
+        env={
+            "PATH": os.environ["PATH"],
+            "PGHOST": s["host"],
+            "PGPORT": s["port"],
+            "POSTGRES_USER": s["user"],
+            "ZI_DB_NAME": database,
+            "ZI_DB_OWNER": owner,
+            "ZI_DB_APP": app,
+            "ZI_DB_APP_PASSWORD": "secret",
+            "ZI_DB_OWNER_PASSWORD_FILE": str(owner_password),
+        },
+    )
+    # ... and the roles file run again by hand (an upgrade): it changes nothing.
     psql = ("psql", "-h", s["host"], "-p", s["port"], "-U", s["user"], "-d", "postgres", "-q")
     variables = ("-v", f"dbname={database}", "-v", f"owner={owner}", "-v", f"app={app}")
     secrets = ("-v", "owner_password=secret", "-v", "app_password=secret")
     _run(*psql, *variables, *secrets, "-f", str(ROLES_SQL))
-    _run(*psql, *variables, *secrets, "-f", str(ROLES_SQL))  # safe to run again
     _django(owner, database, "manage.py", "migrate", "--noinput", "-v0", tmp_path=tmp_path)
     granted = _django(owner, database, "manage.py", "grant_app_role", app, tmp_path=tmp_path)
     try:

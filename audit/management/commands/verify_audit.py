@@ -13,7 +13,10 @@ from audit.services import audit_verify_chain
 
 
 def _anchor(value: str) -> Anchor:
-    anchor = parse_anchor(f"anchor {value}", source="--anchor")
+    # ENTRY_ID:HASH, or a whole line printed by audit_anchor or verify_audit.
+    anchor = parse_anchor(value, source="--anchor") or parse_anchor(
+        f"anchor {value}", source="--anchor"
+    )
     if anchor is None:
         raise CommandError(f"--anchor {value!r}: expected ENTRY_ID:HASH (64 hex digits)")
     return anchor
@@ -33,7 +36,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="ENTRY_ID:HASH",
-            help="an entry id and hash printed by an earlier run; may be repeated",
+            help="an entry id and hash (or a line of audit_anchor) noted earlier; may be repeated",
         )
         parser.add_argument(
             "--anchor-file",

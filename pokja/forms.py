@@ -124,6 +124,14 @@ class RoleAddForm(forms.Form):
         return cleaned
 
 
+def read_only(form: forms.Form) -> forms.Form:
+    """`form` as a reader who may not change it sees it: every field shows its value and
+    takes no input (a disabled field ignores whatever is posted for it)."""
+    for field in form.fields.values():
+        field.disabled = True
+    return form
+
+
 # --------------------------------------------------------------------------- action plans
 
 PlanStatus = ActionPlanItem.Status

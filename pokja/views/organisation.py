@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from audit.selectors import audit_history_for
 from pokja import services
 from pokja.access import get_programme_for_user, manageable_unit_ids, programme_access
-from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm
+from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm, read_only
 from pokja.models import Evidence, Pokja, ProgrammeRole, Unit
 from pokja.selectors import plan_status_counts
 
@@ -110,7 +110,9 @@ def programme_create(request):
 @login_required
 def programme_settings(request, unit_code: str, year: int):
     programme, access = get_programme_for_user(request.user, unit_code, year)
-    if not (access.can_manage or access.can_coordinate):
+    can_change = access.can_manage or access.can_coordinate
+    # The head of unit reads the settings and their history; only these people change them.
+    if not access.reads_everything or (request.method == "POST" and not can_change):
         raise PermissionDenied
     initial = {
         "target": programme.target,
@@ -119,6 +121,8 @@ def programme_settings(request, unit_code: str, year: int):
         "status": programme.status,
     }
     form = ProgrammeSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    if not can_change:
+        read_only(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +152,7 @@ def programme_settings(request, unit_code: str, year: int):
             "programme": programme,
             "access": access,
             "form": form,
+            "can_change": can_change,
             "history": audit_history_for(programme)[:20],
         },
     )

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
 from audit.models import AuditEntry
+from audit.presentation import fallback_actor_name
 from pokja.models import (
     CHANGE_AGENTS_AREA_CODE,
     FINDINGS_AREA_CODE,
@@ -374,7 +375,7 @@ def plan_item_timeline(item: ActionPlanItem) -> list[TimelineEntry]:
         timeline.append(
             TimelineEntry(
                 at=entry.at,
-                actor=users.get(entry.actor_id, entry.actor_username),
+                actor=users.get(entry.actor_id) or fallback_actor_name(entry.actor_username),
                 kind="monitoring" if is_monitoring else str(entry.get_action_display()),
                 changes=changes,
                 note=entry.note,

@@ -58,9 +58,7 @@ def _get_survey_for_user(
     request, unit_code: str, year: int, survey_id: int, *, manage=False, readers=False
 ):
     """The survey of this programme (404 for any other id), and the user's access."""
-    programme, access = _get_programme(
-        request, unit_code, year, manage=manage, readers=readers
-    )
+    programme, access = _get_programme(request, unit_code, year, manage=manage, readers=readers)
     survey = get_object_or_404(
         Survey.objects.select_related("instrument").defer("results"),
         programme=programme,

@@ -94,7 +94,9 @@ def test_the_application_connects_as_a_role_that_owns_nothing_and_migrations_as_
     migrate = services["migrate"]
     url = migrate["environment"]["DATABASE_URL"]
     assert _database_user(url) == "zi_owner"
-    assert urlsplit(_interpolated(url)).password is None  # from the secret file, not the environment
+    assert (
+        urlsplit(_interpolated(url)).password is None
+    )  # from the secret file, not the environment
     assert migrate["secrets"] == ["db_owner_password"]
     steps = [step.strip() for step in migrate["command"].split("&&")]
     assert "/run/secrets/db_owner_password" in steps[0]

@@ -152,6 +152,19 @@ def _role_of_anggota1(world: World) -> dict:
     return {**programme_kwargs(world), "role_id": role.pk}
 
 
+def _invitation(world: World, invitee=None) -> dict:
+    """An open invitation of the programme's administrator, to the outsider by default."""
+    from pokja.services import role_invitation_create
+
+    invitation = role_invitation_create(
+        actor=world.unit_admin,
+        programme=world.programme,
+        username=(invitee or world.outsider).username,
+        kind="tpi",
+    )
+    return {**programme_kwargs(world), "invitation_id": invitation.pk}
+
+
 # People who see the unit (through a role in it, or oversight above it) without administering it.
 UNIT_SEERS = ("koordinator", "ketua1", "anggota1", "anggota2", "tpi", "pimpinan", "oversight")
 
@@ -556,6 +569,31 @@ MATRIX: dict[str, Case] = {
             site_admin=302,
         ),
         method="post",
+    ),
+    "programme_invitation_withdraw": Case(
+        _invitation,
+        read_by_viewers(
+            **{r: 403 for r in VIEWERS if r not in ("unit_admin", "site_admin")},
+            unit_admin=302,
+            site_admin=302,
+        ),
+        method="post",
+    ),
+    # Everyone signed in has their own invitations; only the invitee (this world's outsider,
+    # an account of another unit) answers one.
+    "invitation_list": Case(lambda w: {}, statuses(200)),
+    "invitation_badge": Case(lambda w: {}, statuses(200)),
+    "invitation_accept": Case(
+        lambda w: {"invitation_id": _invitation(w)["invitation_id"]},
+        statuses(404, outsider=302),
+        method="post",
+        foreign=lambda w: {"invitation_id": _invitation(w, invitee=UserFactory())["invitation_id"]},
+    ),
+    "invitation_decline": Case(
+        lambda w: {"invitation_id": _invitation(w)["invitation_id"]},
+        statuses(404, outsider=302),
+        method="post",
+        foreign=lambda w: {"invitation_id": _invitation(w, invitee=UserFactory())["invitation_id"]},
     ),
     "pokja_detail": Case(lambda w: {**programme_kwargs(w), "number": 1}, read_by_viewers()),
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),

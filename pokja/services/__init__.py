@@ -15,6 +15,10 @@ from pokja.services.organisation import (
     programme_role_add,
     programme_role_remove,
     programme_update,
+    role_invitation_accept,
+    role_invitation_create,
+    role_invitation_decline,
+    role_invitation_withdraw,
     unit_role_add,
     user_create,
 )
@@ -87,6 +91,10 @@ __all__ = [
     "programme_role_add",
     "programme_role_remove",
     "programme_update",
+    "role_invitation_accept",
+    "role_invitation_create",
+    "role_invitation_decline",
+    "role_invitation_withdraw",
     "unit_role_add",
     "user_create",
 ]

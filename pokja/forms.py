@@ -116,9 +116,13 @@ class RoleAddForm(forms.Form):
 
 def read_only(form: forms.Form) -> forms.Form:
     """`form` as a reader who may not change it sees it: every field shows its value and
-    takes no input (a disabled field ignores whatever is posted for it)."""
-    for field in form.fields.values():
-        field.disabled = True
+    takes no input (a disabled field ignores whatever is posted for it). Upload fields, which
+    show nothing but a button, are left out."""
+    for name, field in list(form.fields.items()):
+        if isinstance(field, forms.FileField):
+            del form.fields[name]
+        else:
+            field.disabled = True
     return form
 
 

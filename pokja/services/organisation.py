@@ -222,7 +222,7 @@ def role_invitation_create(
 
 def _open_invitation_for(invitation: RoleInvitation, user: User) -> RoleInvitation:
     invitation = (
-        RoleInvitation.objects.select_for_update()
+        RoleInvitation.objects.select_for_update(of=("self",))
         .select_related("programme", "pokja")
         .get(pk=invitation.pk)
     )

@@ -72,6 +72,7 @@ def test_the_settings_are_shown_without_controls_and_a_post_changes_nothing(clie
     assert response.status_code == 200
     assert response.context["form"]["target"].value() == world.programme.target
     assert all(field.disabled for field in response.context["form"].fields.values())
+    assert "pakta_file" not in response.context["form"].fields  # an upload button shows nothing
     seen = controls(response, url)
     assert seen.posting_forms == 0 and seen.enabled_fields == []
     assert 'data-testid="read-only"' in response.content.decode()

@@ -254,8 +254,7 @@ def audit_anchor_write(*, folder: Path | None = None) -> AnchorRun:
     )
     if not check.ok:
         logger.error(
-            "audit trail broken at entry %s: %s (%s entries verified before it); no anchor written",
-            check.broken_entry_id,
+            "audit trail broken: %s (%s entries verified before it); no anchor written",
             check.reason,
             check.checked,
         )

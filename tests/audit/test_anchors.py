@@ -160,3 +160,13 @@ def test_unreadable_lines_are_named_and_skipped_and_disagreeing_anchors_refused(
 def test_a_missing_anchor_file_given_by_hand_is_named(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("verify_audit", "--anchor-file", str(tmp_path / "nowhere.anchor"))
+
+
+def test_an_emptied_trail_is_reported_in_plain_words(world):
+    with tampering() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {HEAD_TABLE}")
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_anchor")
+    assert str(failure.value).startswith("Audit trail broken: the trail is empty while")
+    assert "No anchor was written." in str(failure.value)

@@ -4,6 +4,10 @@ from audit.anchors import anchor_file_path
 from audit.services import audit_anchor_write
 
 
+def _at(entry_id: int | None) -> str:
+    return f" at entry {entry_id}" if entry_id is not None else ""
+
+
 class Command(BaseCommand):
     help = (
         "Check the audit trail against the newest anchor in ZI_AUDIT_ANCHOR_DIR, then note a "
@@ -18,7 +22,7 @@ class Command(BaseCommand):
         check = run.check
         if not check.ok:
             raise CommandError(
-                f"Audit trail broken at entry {check.broken_entry_id}: {check.reason} "
+                f"Audit trail broken{_at(check.broken_entry_id)}: {check.reason} "
                 f"({check.checked} entries verified before it). No anchor was written."
             )
         if run.written is None:

@@ -22,6 +22,10 @@ def _anchor(value: str) -> Anchor:
     return anchor
 
 
+def _at(entry_id: int | None) -> str:
+    return f" at entry {entry_id}" if entry_id is not None else ""
+
+
 class Command(BaseCommand):
     help = (
         "Check that no audit entry was altered or removed (exit status 1 if one was). The "
@@ -75,7 +79,7 @@ class Command(BaseCommand):
         if not result.ok:
             against = anchors.get(result.broken_entry_id)
             raise CommandError(
-                f"Audit trail broken at entry {result.broken_entry_id}: {result.reason} "
+                f"Audit trail broken{_at(result.broken_entry_id)}: {result.reason} "
                 f"({result.checked} entries verified before it)."
                 + (f" Compared with {against.describe()}." if against else "")
             )

@@ -22,9 +22,9 @@ COPY --chown=zi:zi . .
 # Static files are collected at build time with a throwaway key; runtime needs the real one.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
- && mkdir -p /data/media /data/var && chown -R zi:zi /data /app/staticfiles
+ && mkdir -p /data/media /data/var /data/anchors && chown -R zi:zi /data /app/staticfiles
 
 USER zi
-ENV ZI_VAR_DIR=/data/var DJANGO_MEDIA_ROOT=/data/media
+ENV ZI_VAR_DIR=/data/var DJANGO_MEDIA_ROOT=/data/media ZI_AUDIT_ANCHOR_DIR=/data/anchors
 EXPOSE 8000
 CMD ["gunicorn", "zi_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

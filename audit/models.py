@@ -102,6 +102,10 @@ class AuditChainHead(models.Model):
     last_entry_id = models.BigIntegerField(null=True)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
     def __str__(self):
         return f"audit chain head at entry {self.last_entry_id}"
 

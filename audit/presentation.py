@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
@@ -42,6 +44,8 @@ class EntryRow:
     entry: AuditEntry
     object_label: str
     changes: list[ChangeRow] = field(default_factory=list)
+    # Who made the change as other pages name people (User.display_name).
+    actor_name: str = ""
 
     @property
     def note(self) -> str:
@@ -78,6 +82,16 @@ def _field(model, name: str):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+def field_label(f) -> str:
+    """A field's label; a relation named after its model and given no label of its own (its
+    label would be Django's untranslated default) takes the model's name."""
+    name = f.verbose_name
+    related = getattr(f, "related_model", None)
+    if not isinstance(name, Promise) and related is not None and f.name == related._meta.model_name:
+        name = related._meta.verbose_name
+    return str(capfirst(name))
 
 
 def _related_ids(entries: Iterable[AuditEntry]) -> dict[type[models.Model], set]:
@@ -143,19 +157,54 @@ def format_value(f, value: Any, names: dict) -> str:
     return _format_plain(value)
 
 
-def describe_entries(entries: Iterable[AuditEntry]) -> list[EntryRow]:
-    """The entries ready for a template, with a constant number of queries."""
+SYSTEM = "system"  # the actor of background work (audit.services.audit_record)
+
+
+def _person_name(user) -> str:
+    return getattr(user, "display_name", "") or user.get_username()
+
+
+def fallback_actor_name(username: str) -> str:
+    # Background work, or an account removed since: the name the entry kept.
+    return gettext("System") if username == SYSTEM else username
+
+
+def actor_names(entries: Iterable[AuditEntry]) -> dict[int, str]:
+    """The names of the people who made `entries`, by user id (one query)."""
+    ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
+    if not ids:
+        return {}
+    users = get_user_model()._default_manager.filter(pk__in=ids)
+    return {user.pk: _person_name(user) for user in users}
+
+
+def actor_labels(usernames: Iterable[str]) -> dict[str, str]:
+    """Usernames as the people's names (one query), e.g. for a filter's choices."""
+    usernames = set(usernames)
+    users = get_user_model()._default_manager.filter(username__in=usernames)
+    labels = {user.get_username(): _person_name(user) for user in users}
+    return {name: labels.get(name) or fallback_actor_name(name) for name in usernames}
+
+
+def describe_entries(entries: Iterable[AuditEntry], *, changes: bool = True) -> list[EntryRow]:
+    """The entries ready for a template, with a constant number of queries. Without
+    `changes`, only who did what (a list of recent activity)."""
     entries = list(entries)
-    names = _related_names(entries)
+    names = _related_names(entries) if changes else {}
+    people = actor_names(entries)
     rows = []
     for entry in entries:
         model = model_for(entry.object_type)
-        row = EntryRow(entry=entry, object_label=object_type_label(entry.object_type))
-        for name, values in (entry.changes or {}).items():
+        row = EntryRow(
+            entry=entry,
+            object_label=object_type_label(entry.object_type),
+            actor_name=people.get(entry.actor_id) or fallback_actor_name(entry.actor_username),
+        )
+        for name, values in (entry.changes or {}).items() if changes else ():
             f = _field(model, name)
             pair = [*values, None, None][:2] if isinstance(values, list) else [None, None]
             old, new = pair
-            label = str(capfirst(getattr(f, "verbose_name", name))) if f is not None else name
+            label = field_label(f) if f is not None else name
             row.changes.append(
                 ChangeRow(label, format_value(f, old, names), format_value(f, new, names))
             )

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from audit.anchors import (
+    Anchor,
+    anchor_file_path,
+    anchor_folder,
+    append_anchor,
+    newest_anchor,
+    read_anchor_file,
+)
 from audit.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger("audit")
 
 
 def _json_value(value: Any) -> Any:
@@ -130,6 +142,17 @@ def audit_change(
     )
 
 
+# Rows of these are only ever created by services that record the creation in the same
+# transaction: while one exists, the trail cannot be empty.
+ALWAYS_AUDITED = ("pokja.Programme",)
+
+
+def _audited_rows_exist(using: str) -> bool:
+    return any(
+        apps.get_model(label)._default_manager.using(using).exists() for label in ALWAYS_AUDITED
+    )
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool
@@ -179,8 +202,22 @@ def audit_verify_chain(
         last_id = entry.pk
         checked += 1
     if anchors:
+        missing = max(anchors)
+        if last_id is None or missing > last_id:
+            end = f"ends at entry {last_id}" if last_id is not None else "is empty"
+            return broken(
+                missing,
+                f"the trail {end}, but an anchor noted entry {missing}: "
+                "the newest entries were removed",
+            )
         missing = min(anchors)
         return broken(missing, f"entry {missing}, noted in an anchor, is missing")
+    if last_id is None and _audited_rows_exist(using):
+        return broken(
+            None,
+            "the trail is empty while the application holds programmes, whose creation is "
+            "always recorded: its entries were removed",
+        )
     head = AuditChainHead.objects.using(using).filter(pk=1).first()
     if head is None:
         if last_id is not None:
@@ -191,3 +228,46 @@ def audit_verify_chain(
             f"the newest entry ({head.last_entry_id}) is missing or was altered",
         )
     return ChainCheck(True, checked, last_entry_id=last_id, last_hash=previous_hash)
+
+
+@dataclass(frozen=True)
+class AnchorRun:
+    check: ChainCheck
+    # The newest anchor found in the folder, which the trail was checked against.
+    previous: Anchor | None
+    # The anchor written now (None when the trail is broken or empty).
+    written: Anchor | None
+    unreadable: tuple[str, ...] = ()
+
+
+def audit_anchor_write(*, folder: Path | None = None) -> AnchorRun:
+    """Check the trail against the newest anchor kept in `folder` (AUDIT_ANCHOR_DIR), then
+    append a new anchor there and to the log. A broken trail gets no anchor: it is logged as
+    an error, and the previous anchors stay what later checks compare with."""
+    folder = folder or anchor_folder()
+    kept = read_anchor_file(anchor_file_path(folder))
+    previous = newest_anchor(kept.anchors)
+    for place in kept.unreadable:
+        logger.warning("audit anchors: %s holds no anchor", place)
+    check = audit_verify_chain(
+        anchors={previous.entry_id: previous.entry_hash} if previous else None
+    )
+    if not check.ok:
+        logger.error(
+            "audit trail broken: %s (%s entries verified before it); no anchor written",
+            check.reason,
+            check.checked,
+        )
+        return AnchorRun(check, previous, None, tuple(kept.unreadable))
+    if check.last_entry_id is None:
+        logger.info("audit trail empty: nothing to anchor yet")
+        return AnchorRun(check, previous, None, tuple(kept.unreadable))
+    anchor = Anchor(
+        entry_id=check.last_entry_id,
+        entry_hash=check.last_hash,
+        at=timezone.now(),
+        entries=check.checked,
+    )
+    path = append_anchor(anchor, folder)
+    logger.info("audit %s (written to %s)", anchor.line(), path)
+    return AnchorRun(check, previous, anchor, tuple(kept.unreadable))

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
+from audit.presentation import EntryRow, describe_entries
 from dashboards.models import ProposalRecord
 from dashboards.prerequisites import (
     ASSET_REPORTS,
@@ -846,7 +847,7 @@ class PokjaDashboard:
     mine: frozenset[int]
     late: list[LateRow]
     counts: PlanCounts
-    activity: list[AuditEntry]
+    activity: list[EntryRow]  # who did what, named as people
     today: datetime.date
 
 
@@ -891,10 +892,11 @@ def pokja_dashboard(programme: Programme, pokja: Pokja, user) -> PokjaDashboard:
         object_type=ActionPlanItem._meta.label_lower, object_id__in=[str(i.pk) for i in items]
     )
     about |= Q(object_type=Answer._meta.label_lower, object_id__in=area_answers)
-    activity = list(
+    activity = describe_entries(
         AuditEntry.objects.filter(Q(programme_id=programme.pk) & about).order_by("-id")[
             :ACTIVITY_LIMIT
-        ]
+        ],
+        changes=False,
     )
     return PokjaDashboard(
         programme=programme,

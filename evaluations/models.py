@@ -64,6 +64,8 @@ class FrameworkArea(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=3)
 
     class Meta:
+        verbose_name = _("LKE area")
+        verbose_name_plural = _("LKE areas")
         ordering = ["framework", "pokja_number"]
         constraints = [
             models.UniqueConstraint(
@@ -94,6 +96,8 @@ class FrameworkSubArea(models.Model):
     order = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("LKE sub-area")
+        verbose_name_plural = _("LKE sub-areas")
         ordering = ["framework", "order"]
         constraints = [
             models.UniqueConstraint(
@@ -126,6 +130,8 @@ class FrameworkQuestion(models.Model):
     order = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("LKE question")
+        verbose_name_plural = _("LKE questions")
         ordering = ["framework", "order"]
         constraints = [
             models.UniqueConstraint(
@@ -303,6 +309,8 @@ class AnswerEvidence(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("evidence of an answer")
+        verbose_name_plural = _("evidence of answers")
         ordering = ["added_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["answer", "evidence"], name="evidence_once_per_answer")

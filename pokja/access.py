@@ -6,7 +6,7 @@ Every view, export and download asks here. Rules:
 - an oversight role on a unit (e.g. a Polda) reads that unit and every unit below it;
 - within a programme: the coordinator reads and changes everything; a Pokja chair or member
   changes only their own Pokja's things; TPI reviewers change only the TPI columns;
-  the head of unit (pimpinan) reads;
+  the head of unit (pimpinan) reads everything the coordinator reads and changes nothing;
 - everybody else sees nothing: objects they may not see answer 404, not 403, so that their
   existence is not revealed.
 """
@@ -67,8 +67,15 @@ class ProgrammeAccess:
         return self.site_admin or self.is_tpi
 
     @property
+    def reads_everything(self) -> bool:
+        """See every page of the programme that its coordinator or administrators see
+        (settings, the audit trail, the surveys' set-up): they, and the head of unit, who
+        reads them all and changes nothing there."""
+        return self.can_manage or self.can_coordinate or self.is_pimpinan
+
+    @property
     def can_read_audit(self) -> bool:
-        return self.site_admin or self.unit_admin or self.is_coordinator
+        return self.reads_everything
 
     @property
     def can_export(self) -> bool:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from audit.presentation import describe_entries, object_type_label
+from audit.presentation import actor_labels, describe_entries, object_type_label
 from audit.selectors import (
     AuditFilters,
     audit_actors,
@@ -41,7 +41,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actors: list[str], object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Anyone")), *((a, a) for a in actors)]
+        names = actor_labels(actors)
+        self.fields["actor"].choices = [
+            ("", _("Anyone")),
+            *sorted(((a, names[a]) for a in actors), key=lambda c: c[1].casefold()),
+        ]
         self.fields["object_type"].choices = [
             ("", _("Any")),
             *sorted(((t, object_type_label(t)) for t in object_types), key=lambda c: c[1]),

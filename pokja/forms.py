@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from pokja.models import (
     Unit,
     User,
 )
+from pokja.people_services import people_of_unit
 
 
 class DateInput(forms.DateInput):
@@ -71,57 +71,59 @@ class ProgrammeSettingsForm(forms.Form):
 
 
 class RoleAddForm(forms.Form):
-    """Give a role to an existing user, or create the user at the same time."""
+    """Give a role to one of the unit's people, or invite someone from outside it.
+
+    Only the unit's own people are looked up: a username outside the unit becomes an
+    invitation, whether an account has it or not, and the page says the same in both cases.
+    Site administrators give roles to any account directly.
+    """
 
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("An existing user, or a new one if you fill in the name and password below."),
+        help_text=_(
+            "One of the unit's people gets the role at once. Anyone else is invited: they "
+            "get the role once they accept. New people are added on the unit's people page."
+        ),
     )
     kind = forms.ChoiceField(label=_("Role"), choices=ProgrammeRole.Kind.choices)
     pokja = forms.ModelChoiceField(
         label=_("Pokja (for chairs and members)"), queryset=Pokja.objects.none(), required=False
     )
-    full_name = forms.CharField(label=_("Full name (new user)"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail (new user)"), required=False)
-    password = forms.CharField(
-        label=_("Initial password (new user)"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False),
-    )
 
-    def __init__(self, *args, programme: Programme, **kwargs):
+    def __init__(self, *args, programme: Programme, any_account: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.any_account = any_account
         self.fields["pokja"].queryset = programme.pokjas.all()
-        self.existing_user: User | None = None
+        # The account that gets the role now; None means an invitation.
+        self.person: User | None = None
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        self.existing_user = User.objects.filter(username__iexact=username).first()
+        accounts = User.objects.all() if self.any_account else people_of_unit(self.programme.unit)
+        self.person = accounts.filter(username__iexact=username).first()
+        if self.person is None and self.any_account:
+            raise ValidationError(_("No account has this username."))
         return username
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind in ProgrammeRole.POKJA_KINDS and not cleaned.get("pokja"):
+        if cleaned.get("kind") in ProgrammeRole.POKJA_KINDS and not cleaned.get("pokja"):
             self.add_error("pokja", _("Choose the Pokja for a chair or member."))
-        if self.existing_user is None and cleaned.get("username"):
-            if not cleaned.get("full_name"):
-                self.add_error(
-                    "full_name", _("There is no such user; give a full name to create one.")
-                )
-            password = cleaned.get("password")
-            if not password:
-                self.add_error("password", _("There is no such user; give an initial password."))
-            else:
-                candidate = User(username=cleaned["username"], email=cleaned.get("email", ""))
-                try:
-                    validate_password(password, candidate)
-                except ValidationError as exc:
-                    self.add_error("password", exc)
         return cleaned
+
+
+def read_only(form: forms.Form) -> forms.Form:
+    """`form` as a reader who may not change it sees it: every field shows its value and
+    takes no input (a disabled field ignores whatever is posted for it). Upload fields, which
+    show nothing but a button, are left out."""
+    for name, field in list(form.fields.items()):
+        if isinstance(field, forms.FileField):
+            del form.fields[name]
+        else:
+            field.disabled = True
+    return form
 
 
 # --------------------------------------------------------------------------- action plans

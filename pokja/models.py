@@ -273,6 +273,72 @@ class UnitRole(models.Model):
         return f"{self.user}: {self.get_kind_display()} {self.unit}"
 
 
+class RoleInvitation(models.Model):
+    """A programme role offered to an account outside the unit: given only once its owner
+    accepts.
+
+    The inviting administrator types a username; whether an account has it is never shown to
+    them (`invitee` stays empty when none has, and the invitation reads the same). The
+    person's name and details reach the unit only when they accept, and so hold a role in it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        # Seen only by the invitee: to the inviter a declined invitation stays open until it
+        # expires, as one sent to a name no account has.
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    DAYS_OPEN = 14
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    kind = models.CharField(_("role"), max_length=12, choices=ProgrammeRole.Kind.choices)
+    pokja = models.ForeignKey(
+        Pokja,
+        verbose_name=_("Pokja"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150)
+    invitee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="role_invitations"
+    )
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("open until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["invitee", "status"])]
+        verbose_name = _("role invitation")
+        verbose_name_plural = _("role invitations")
+
+    def __str__(self):
+        where = f" {self.pokja}" if self.pokja_id else ""
+        return f"{self.username}: {self.get_kind_display()}{where}"
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        return self.status == self.Status.OPEN and self.expires_at > moment
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # The stored name never uses the uploader's file name (kept only as metadata).
     return f"evidence/{instance.programme_id}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"

@@ -117,9 +117,12 @@ class PersonCreateForm(RoleFields):
         username = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError(
+                # Sign-in names are unique across all units, so a new account cannot tell
+                # less than this; it says nothing of whose the name is.
                 _(
-                    "This username is taken. To give an existing person a role, open them in "
-                    "the list of people."
+                    "This username is taken; choose another. Someone of the unit gets a role "
+                    "on their page in the list of people, someone from elsewhere is invited "
+                    "on a programme's “People and roles” page."
                 )
             )
         return username

@@ -14,9 +14,11 @@ from fractions import Fraction
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from audit.models import AuditEntry
+from audit.presentation import fallback_actor_name
 from pokja.models import (
     CHANGE_AGENTS_AREA_CODE,
     FINDINGS_AREA_CODE,
@@ -30,6 +32,7 @@ from pokja.models import (
     Pokja,
     Programme,
     ProgrammeRole,
+    RoleInvitation,
     Unit,
     User,
     programme_today,
@@ -374,7 +377,7 @@ def plan_item_timeline(item: ActionPlanItem) -> list[TimelineEntry]:
         timeline.append(
             TimelineEntry(
                 at=entry.at,
-                actor=users.get(entry.actor_id, entry.actor_username),
+                actor=users.get(entry.actor_id) or fallback_actor_name(entry.actor_username),
                 kind="monitoring" if is_monitoring else str(entry.get_action_display()),
                 changes=changes,
                 note=entry.note,
@@ -572,3 +575,20 @@ def change_agent_counts(programme: Programme) -> ChangeAgentCounts:
         changes_made=changes["made"],
         changes_integrated=changes["integrated"],
     )
+
+
+def invitations_to(user) -> QuerySet[RoleInvitation]:
+    """The invitations `user` may still accept, newest first."""
+    return RoleInvitation.objects.filter(
+        invitee=user, status=RoleInvitation.Status.OPEN, expires_at__gt=timezone.now()
+    ).select_related("programme__unit", "pokja", "invited_by")
+
+
+def open_invitations(programme: Programme) -> QuerySet[RoleInvitation]:
+    """A programme's invitations not yet accepted, as its administrators see them: a declined
+    one stays open until it expires, like one to a name no account has."""
+    return RoleInvitation.objects.filter(
+        programme=programme,
+        status__in=(RoleInvitation.Status.OPEN, RoleInvitation.Status.DECLINED),
+        expires_at__gt=timezone.now(),
+    ).select_related("pokja", "invited_by")

@@ -20,6 +20,24 @@ urlpatterns = [
         views.programme_role_remove,
         name="programme_role_remove",
     ),
+    path(
+        PROGRAMME + "roles/invitations/<int:invitation_id>/withdraw/",
+        views.programme_invitation_withdraw,
+        name="programme_invitation_withdraw",
+    ),
+    # Invitations to a role, as the invited person sees them.
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/badge/", views.invitation_badge, name="invitation_badge"),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path(POKJA, views.pokja_detail, name="pokja_detail"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     # Action plans

@@ -238,6 +238,8 @@ class CodeBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("code batch")
+        verbose_name_plural = _("code batches")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
@@ -253,6 +255,8 @@ class SurveyCode(models.Model):
     used = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("single-use code")
+        verbose_name_plural = _("single-use codes")
         constraints = [
             models.UniqueConstraint(fields=["survey", "code_hash"], name="survey_code_unique")
         ]
@@ -268,6 +272,8 @@ class BrowserClaim(models.Model):
     token_hash = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("browser that answered")
+        verbose_name_plural = _("browsers that answered")
         constraints = [
             models.UniqueConstraint(fields=["survey", "token_hash"], name="one_claim_per_browser")
         ]
@@ -323,6 +329,8 @@ class ResponseImport(models.Model):
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("import of paper responses")
+        verbose_name_plural = _("imports of paper responses")
         ordering = ["-imported_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "sha256"], name="survey_file_imported_once")

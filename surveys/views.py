@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.selectors import audit_history_for
 from pokja.access import get_programme_for_user
+from pokja.forms import read_only
 from surveys import exports, public_views, services
 from surveys.codes import format_code
 from surveys.forms import (
@@ -40,16 +41,24 @@ def _can_manage_surveys(access) -> bool:
     return access.can_coordinate or access.can_manage
 
 
-def _get_programme(request, unit_code: str, year: int, *, manage: bool = False):
+def _get_programme(
+    request, unit_code: str, year: int, *, manage: bool = False, readers: bool = False
+):
+    """The programme and the user's access; `manage`: for the survey managers only, and with
+    `readers` also for reading by those who read everything (the head of unit)."""
     programme, access = get_programme_for_user(request.user, unit_code, year)
     if manage and not _can_manage_surveys(access):
-        raise PermissionDenied
+        reading = request.method in ("GET", "HEAD")
+        if not (readers and reading and access.reads_everything):
+            raise PermissionDenied
     return programme, access
 
 
-def _get_survey_for_user(request, unit_code: str, year: int, survey_id: int, *, manage=False):
+def _get_survey_for_user(
+    request, unit_code: str, year: int, survey_id: int, *, manage=False, readers=False
+):
     """The survey of this programme (404 for any other id), and the user's access."""
-    programme, access = _get_programme(request, unit_code, year, manage=manage)
+    programme, access = _get_programme(request, unit_code, year, manage=manage, readers=readers)
     survey = get_object_or_404(
         Survey.objects.select_related("instrument").defer("results"),
         programme=programme,
@@ -144,7 +153,7 @@ def survey_create(request, unit_code: str, year: int):
 @require_http_methods(["GET", "POST"])
 def survey_edit(request, unit_code: str, year: int, survey_id: int):
     programme, access, survey = _get_survey_for_user(
-        request, unit_code, year, survey_id, manage=True
+        request, unit_code, year, survey_id, manage=True, readers=True
     )
     initial = {
         "instrument": survey.instrument_id,
@@ -157,6 +166,8 @@ def survey_edit(request, unit_code: str, year: int, survey_id: int):
         "status": survey.status,
     }
     form = SurveyForm(request.POST or None, initial=initial, **_form_kwargs(survey))
+    if not _can_manage_surveys(access):
+        read_only(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -218,7 +229,7 @@ def survey_detail(request, unit_code: str, year: int, survey_id: int):
 @require_GET
 def survey_preview(request, unit_code: str, year: int, survey_id: int):
     _programme, _access, survey = _get_survey_for_user(
-        request, unit_code, year, survey_id, manage=True
+        request, unit_code, year, survey_id, manage=True, readers=True
     )
     return public_views.survey_preview_response(request, survey)
 
@@ -229,7 +240,7 @@ def survey_preview(request, unit_code: str, year: int, survey_id: int):
 def survey_codes(request, unit_code: str, year: int, survey_id: int):
     """Generate single-use codes; the printable sheet is shown once, right after."""
     programme, access, survey = _get_survey_for_user(
-        request, unit_code, year, survey_id, manage=True
+        request, unit_code, year, survey_id, manage=True, readers=True
     )
     form = CodeBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -273,7 +284,7 @@ def survey_codes(request, unit_code: str, year: int, survey_id: int):
 @require_GET
 def survey_poster(request, unit_code: str, year: int, survey_id: int):
     programme, _access, survey = _get_survey_for_user(
-        request, unit_code, year, survey_id, manage=True
+        request, unit_code, year, survey_id, manage=True, readers=True
     )
     link = public_url(survey, request=request)
     return render(
@@ -293,7 +304,7 @@ def survey_poster(request, unit_code: str, year: int, survey_id: int):
 @require_GET
 def survey_qr(request, unit_code: str, year: int, survey_id: int):
     _programme, _access, survey = _get_survey_for_user(
-        request, unit_code, year, survey_id, manage=True
+        request, unit_code, year, survey_id, manage=True, readers=True
     )
     response = HttpResponse(
         qr_svg_document(public_url(survey, request=request)), content_type="image/svg+xml"
@@ -394,12 +405,14 @@ def survey_export_results(request, unit_code: str, year: int, survey_id: int, fm
 @require_http_methods(["GET", "POST"])
 def official_figure(request, unit_code: str, year: int, question: int):
     """Enter, correct or remove the official (TPN/BPS) index of LKE question 125 or 127."""
-    programme, access = _get_programme(request, unit_code, year, manage=True)
+    programme, access = _get_programme(request, unit_code, year, manage=True, readers=True)
     if question not in lke_survey_figures(programme):
         raise Http404  # not a question a survey index answers
     current = OfficialFigure.objects.filter(programme=programme, question=question).first()
     initial = {"index": current.index, "source": current.source} if current else {}
     form = OfficialFigureForm(request.POST or None, initial=initial)
+    if not _can_manage_surveys(access):
+        read_only(form)
     if request.method == "POST" and "remove" in request.POST:
         if services.official_figure_clear(
             actor=request.user, programme=programme, question=question

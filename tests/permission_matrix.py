@@ -152,6 +152,19 @@ def _role_of_anggota1(world: World) -> dict:
     return {**programme_kwargs(world), "role_id": role.pk}
 
 
+def _invitation(world: World, invitee=None) -> dict:
+    """An open invitation of the programme's administrator, to the outsider by default."""
+    from pokja.services import role_invitation_create
+
+    invitation = role_invitation_create(
+        actor=world.unit_admin,
+        programme=world.programme,
+        username=(invitee or world.outsider).username,
+        kind="tpi",
+    )
+    return {**programme_kwargs(world), "invitation_id": invitation.pk}
+
+
 # People who see the unit (through a role in it, or oversight above it) without administering it.
 UNIT_SEERS = ("koordinator", "ketua1", "anggota1", "anggota2", "tpi", "pimpinan", "oversight")
 
@@ -243,7 +256,14 @@ def _public_survey(world: World) -> dict:
     return {"token": make_survey(world.programme).public_token}
 
 
-# Survey settings, codes, posters and imports: the coordinator and the unit's administrators.
+# Who reads everything the coordinator reads: the head of unit too, who changes nothing there
+# (the pages show no change controls and refuse their POSTs, tests/pokja/test_head_of_unit.py).
+READS_EVERYTHING = ("koordinator", "pimpinan", "unit_admin", "site_admin")
+# Pages of the coordinator and the unit's administrators that show something: read by the
+# head of unit as well.
+MANAGEMENT_READERS = read_by_viewers(**{r: 403 for r in VIEWERS if r not in READS_EVERYTHING})
+# Survey creation and imports, pages that exist only to change something: the coordinator
+# and the unit's administrators.
 SURVEY_MANAGERS = read_by_viewers(
     **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
 )
@@ -536,12 +556,7 @@ MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
     "programme_detail": Case(programme_kwargs, read_by_viewers()),
-    "programme_settings": Case(
-        programme_kwargs,
-        read_by_viewers(
-            **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
-        ),
-    ),
+    "programme_settings": Case(programme_kwargs, MANAGEMENT_READERS),
     "programme_roles": Case(
         programme_kwargs,
         read_by_viewers(**{r: 403 for r in VIEWERS if r not in ("unit_admin", "site_admin")}),
@@ -555,14 +570,34 @@ MATRIX: dict[str, Case] = {
         ),
         method="post",
     ),
+    "programme_invitation_withdraw": Case(
+        _invitation,
+        read_by_viewers(
+            **{r: 403 for r in VIEWERS if r not in ("unit_admin", "site_admin")},
+            unit_admin=302,
+            site_admin=302,
+        ),
+        method="post",
+    ),
+    # Everyone signed in has their own invitations; only the invitee (this world's outsider,
+    # an account of another unit) answers one.
+    "invitation_list": Case(lambda w: {}, statuses(200)),
+    "invitation_badge": Case(lambda w: {}, statuses(200)),
+    "invitation_accept": Case(
+        lambda w: {"invitation_id": _invitation(w)["invitation_id"]},
+        statuses(404, outsider=302),
+        method="post",
+        foreign=lambda w: {"invitation_id": _invitation(w, invitee=UserFactory())["invitation_id"]},
+    ),
+    "invitation_decline": Case(
+        lambda w: {"invitation_id": _invitation(w)["invitation_id"]},
+        statuses(404, outsider=302),
+        method="post",
+        foreign=lambda w: {"invitation_id": _invitation(w, invitee=UserFactory())["invitation_id"]},
+    ),
     "pokja_detail": Case(lambda w: {**programme_kwargs(w), "number": 1}, read_by_viewers()),
     "evidence_download": Case(_pakta_evidence, read_by_viewers()),
-    "audit_trail": Case(
-        programme_kwargs,
-        read_by_viewers(
-            **{r: 403 for r in VIEWERS if r not in ("koordinator", "unit_admin", "site_admin")}
-        ),
-    ),
+    "audit_trail": Case(programme_kwargs, MANAGEMENT_READERS),
     "unit_people": Case(unit_kwargs, for_unit_admins(200)),
     "unit_person_create": Case(unit_kwargs, for_unit_admins(200)),
     "unit_person_detail": Case(_person, for_unit_admins(200)),
@@ -576,13 +611,13 @@ MATRIX: dict[str, Case] = {
     "unit_person_unlock": Case(_person, for_unit_admins(302), method="post"),
     "survey_list": Case(programme_kwargs, read_by_viewers()),
     "survey_create": Case(programme_kwargs, SURVEY_MANAGERS),
-    "official_figure": Case(_official_figure, SURVEY_MANAGERS),
+    "official_figure": Case(_official_figure, MANAGEMENT_READERS),
     "survey_detail": Case(_survey, read_by_viewers()),
-    "survey_edit": Case(_survey, SURVEY_MANAGERS),
-    "survey_preview": Case(_survey, SURVEY_MANAGERS),
-    "survey_codes": Case(_survey, SURVEY_MANAGERS),
-    "survey_poster": Case(_survey, SURVEY_MANAGERS),
-    "survey_qr": Case(_survey, SURVEY_MANAGERS),
+    "survey_edit": Case(_survey, MANAGEMENT_READERS),
+    "survey_preview": Case(_survey, MANAGEMENT_READERS),
+    "survey_codes": Case(_survey, MANAGEMENT_READERS),
+    "survey_poster": Case(_survey, MANAGEMENT_READERS),
+    "survey_qr": Case(_survey, MANAGEMENT_READERS),
     "survey_import": Case(_survey, SURVEY_MANAGERS),
     "survey_import_template": Case(_survey, SURVEY_MANAGERS),
     "survey_export_responses": Case(lambda w: {**_survey(w), "fmt": "csv"}, SURVEY_EXPORTERS),

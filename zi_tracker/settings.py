@@ -243,7 +243,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.remove_old_exports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # 00:15 WIB every night: the audit trail checked against its last anchor, and a new
+    # anchor noted in ZI_AUDIT_ANCHOR_DIR and the log.
+    "audit-anchor": {
+        "task": "audit.write_anchor",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
+
+# --- Audit trail --------------------------------------------------------------------------
+# Anchors of the audit trail (its newest entry and hash, noted every night and at each
+# backup) are kept outside the database, in this folder; verify_audit compares the trail with
+# the newest. Put it where the database's administrators cannot rewrite it.
+AUDIT_ANCHOR_DIR = env_path("ZI_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
 
 # --- Auth and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "pokja.User"

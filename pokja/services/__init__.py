@@ -16,6 +16,10 @@ from pokja.services.organisation import (
     programme_role_add,
     programme_role_remove,
     programme_update,
+    role_invitation_accept,
+    role_invitation_create,
+    role_invitation_decline,
+    role_invitation_withdraw,
     unit_role_add,
     user_create,
 )
@@ -89,6 +93,10 @@ __all__ = [
     "programme_role_add",
     "programme_role_remove",
     "programme_update",
+    "role_invitation_accept",
+    "role_invitation_create",
+    "role_invitation_decline",
+    "role_invitation_withdraw",
     "unit_role_add",
     "user_create",
 ]

@@ -8,11 +8,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audit_change, audit_record, audit_snapshot
 from pokja.hooks import programme_changed
-from pokja.models import Evidence, Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
+from pokja.models import (
+    Evidence,
+    Pokja,
+    Programme,
+    ProgrammeRole,
+    RoleInvitation,
+    Unit,
+    UnitRole,
+    User,
+)
 from pokja.uploads import check_upload
 
 PROGRAMME_FIELDS = (
@@ -106,16 +117,22 @@ def programme_update(*, actor: User, programme: Programme, **changes) -> Program
     return programme
 
 
-@transaction.atomic
-def programme_role_add(
-    *, actor: User | None, programme: Programme, user: User, kind: str, pokja: Pokja | None = None
-) -> ProgrammeRole:
+def _role_pokja(*, programme: Programme, kind: str, pokja: Pokja | None) -> Pokja | None:
+    """The Pokja a role of `kind` is in (None for programme-wide roles), or why it cannot be."""
     if kind in ProgrammeRole.POKJA_KINDS and pokja is None:
         raise ValidationError({"pokja": _("Choose the Pokja for a chair or member.")})
     if kind not in ProgrammeRole.POKJA_KINDS:
         pokja = None
     if pokja is not None and pokja.programme_id != programme.pk:
         raise ValidationError({"pokja": _("That Pokja belongs to another programme.")})
+    return pokja
+
+
+@transaction.atomic
+def programme_role_add(
+    *, actor: User | None, programme: Programme, user: User, kind: str, pokja: Pokja | None = None
+) -> ProgrammeRole:
+    pokja = _role_pokja(programme=programme, kind=kind, pokja=pokja)
     if (
         kind == ProgrammeRole.Kind.KETUA
         and ProgrammeRole.objects.filter(pokja=pokja, kind=ProgrammeRole.Kind.KETUA).exists()
@@ -153,6 +170,120 @@ def programme_role_remove(*, actor: User, role: ProgrammeRole) -> None:
         unit_id=programme.unit_id,
     )
     role.delete()
+
+
+# What the unit's trail says about an invitation: never who (if anyone) has the username.
+INVITATION_FIELDS = ("programme", "kind", "pokja", "username", "expires_at")
+# Audit notes are stored in English and shown translated (audit.presentation).
+NOTE_INVITATION_ACCEPTED = gettext_noop("Invitation accepted")
+NOTE_INVITATION_WITHDRAWN = gettext_noop("Invitation withdrawn")
+NOTE_INVITATION_DECLINED = gettext_noop("Invitation declined")
+_STILL_OPEN = (RoleInvitation.Status.OPEN, RoleInvitation.Status.DECLINED)
+
+
+@transaction.atomic
+def role_invitation_create(
+    *, actor: User, programme: Programme, username: str, kind: str, pokja: Pokja | None = None
+) -> RoleInvitation:
+    """Offer a role in `programme` to the account named `username`, to be given when its
+    owner accepts. The invitation, and what the inviter sees of it, is the same whether an
+    account has this username or not; inviting again while one is open changes nothing."""
+    username = username.strip()
+    pokja = _role_pokja(programme=programme, kind=kind, pokja=pokja)
+    now = timezone.now()
+    existing = RoleInvitation.objects.filter(
+        programme=programme,
+        username__iexact=username,
+        kind=kind,
+        pokja=pokja,
+        status__in=_STILL_OPEN,
+        expires_at__gt=now,
+    ).first()
+    if existing is not None:
+        return existing
+    invitation = RoleInvitation.objects.create(
+        programme=programme,
+        kind=kind,
+        pokja=pokja,
+        username=username,
+        invitee=User.objects.filter(username__iexact=username, is_active=True).first(),
+        invited_by=actor,
+        expires_at=now + datetime.timedelta(days=RoleInvitation.DAYS_OPEN),
+    )
+    audit_change(
+        actor=actor,
+        obj=invitation,
+        before=None,
+        after=audit_snapshot(invitation, INVITATION_FIELDS),
+        programme_id=programme.pk,
+        unit_id=programme.unit_id,
+    )
+    return invitation
+
+
+def _open_invitation_for(invitation: RoleInvitation, user: User) -> RoleInvitation:
+    invitation = (
+        RoleInvitation.objects.select_for_update(of=("self",))
+        .select_related("programme", "pokja")
+        .get(pk=invitation.pk)
+    )
+    if invitation.invitee_id != user.pk or not invitation.is_open_at(timezone.now()):
+        raise ValidationError(_("This invitation is no longer open."))
+    return invitation
+
+
+@transaction.atomic
+def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> ProgrammeRole:
+    """The invitee takes the role: from now on the unit sees them among its people."""
+    invitation = _open_invitation_for(invitation, user)
+    role = programme_role_add(
+        actor=user,
+        programme=invitation.programme,
+        user=user,
+        kind=invitation.kind,
+        pokja=invitation.pokja,
+    )
+    invitation.status = RoleInvitation.Status.ACCEPTED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit_record(
+        actor=user,
+        action="update",
+        obj=invitation,
+        programme_id=invitation.programme_id,
+        unit_id=invitation.programme.unit_id,
+        note=NOTE_INVITATION_ACCEPTED,
+    )
+    return role
+
+
+@transaction.atomic
+def role_invitation_decline(*, invitation: RoleInvitation, user: User) -> None:
+    """The invitee says no. Recorded outside the unit's trail: the unit learns nothing of an
+    account that did not accept."""
+    invitation = _open_invitation_for(invitation, user)
+    invitation.status = RoleInvitation.Status.DECLINED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit_record(actor=user, action="update", obj=invitation, note=NOTE_INVITATION_DECLINED)
+
+
+@transaction.atomic
+def role_invitation_withdraw(*, actor: User, invitation: RoleInvitation) -> None:
+    invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status not in _STILL_OPEN:
+        return
+    invitation.status = RoleInvitation.Status.WITHDRAWN
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=invitation,
+        programme_id=invitation.programme_id,
+        unit_id=invitation.programme.unit_id,
+        note=NOTE_INVITATION_WITHDRAWN,
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -16,9 +18,9 @@ from django.views.i18n import set_language
 from audit.selectors import audit_history_for
 from pokja import services
 from pokja.access import get_programme_for_user, manageable_unit_ids, programme_access
-from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm
-from pokja.models import Evidence, Pokja, ProgrammeRole, Unit
-from pokja.selectors import plan_status_counts
+from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm, read_only
+from pokja.models import Evidence, Pokja, ProgrammeRole, RoleInvitation, Unit
+from pokja.selectors import invitations_to, open_invitations, plan_status_counts
 
 
 def _pokja_with_roles():
@@ -112,7 +114,9 @@ def programme_create(request):
 @login_required
 def programme_settings(request, unit_code: str, year: int):
     programme, access = get_programme_for_user(request.user, unit_code, year)
-    if not (access.can_manage or access.can_coordinate):
+    can_change = access.can_manage or access.can_coordinate
+    # The head of unit reads the settings and their history; only these people change them.
+    if not access.reads_everything or (request.method == "POST" and not can_change):
         raise PermissionDenied
     initial = {
         "target": programme.target,
@@ -121,6 +125,8 @@ def programme_settings(request, unit_code: str, year: int):
         "status": programme.status,
     }
     form = ProgrammeSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    if not can_change:
+        read_only(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,6 +156,7 @@ def programme_settings(request, unit_code: str, year: int):
             "programme": programme,
             "access": access,
             "form": form,
+            "can_change": can_change,
             "history": audit_history_for(programme)[:20],
         },
     )
@@ -160,37 +167,126 @@ def programme_roles(request, unit_code: str, year: int):
     programme, access = get_programme_for_user(request.user, unit_code, year)
     if not access.can_manage:
         raise PermissionDenied
-    form = RoleAddForm(request.POST or None, programme=programme)
+    form = RoleAddForm(request.POST or None, programme=programme, any_account=access.site_admin)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                user = form.existing_user or services.user_create(
-                    actor=request.user,
-                    username=data["username"],
-                    full_name=data["full_name"],
-                    email=data.get("email", ""),
-                    password=data["password"],
-                    unit_id=programme.unit_id,
-                )
+            if form.person is not None:
                 services.programme_role_add(
                     actor=request.user,
                     programme=programme,
-                    user=user,
+                    user=form.person,
+                    kind=data["kind"],
+                    pokja=data.get("pokja"),
+                )
+            else:
+                invitation = services.role_invitation_create(
+                    actor=request.user,
+                    programme=programme,
+                    username=data["username"],
                     kind=data["kind"],
                     pokja=data.get("pokja"),
                 )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Role given to %(user)s.") % {"user": user})
+            if form.person is not None:
+                messages.success(request, _("Role given to %(user)s.") % {"user": form.person})
+            else:
+                # The same words whether an account has this username or not.
+                messages.info(
+                    request,
+                    _(
+                        "Invitation recorded for “%(username)s”. If this is someone's username, "
+                        "they find the invitation once signed in, and the role is theirs when "
+                        "they accept it (open until %(date)s)."
+                    )
+                    % {
+                        "username": invitation.username,
+                        "date": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+                    },
+                )
             return redirect("programme_roles", **programme.url_kwargs())
     roles = programme.roles.select_related("user", "pokja").order_by("kind", "pokja__number")
     return render(
         request,
         "pokja/programme_roles.html",
-        {"programme": programme, "access": access, "form": form, "roles": roles},
+        {
+            "programme": programme,
+            "access": access,
+            "form": form,
+            "roles": roles,
+            "invitations": open_invitations(programme),
+        },
     )
+
+
+@login_required
+@require_POST
+def programme_invitation_withdraw(request, unit_code: str, year: int, invitation_id: int):
+    programme, access = get_programme_for_user(request.user, unit_code, year)
+    if not access.can_manage:
+        raise PermissionDenied
+    invitation = get_object_or_404(RoleInvitation, pk=invitation_id, programme=programme)
+    services.role_invitation_withdraw(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("programme_roles", **programme.url_kwargs())
+
+
+def _get_invitation_for_user(request, invitation_id: int) -> RoleInvitation:
+    """An open invitation to the signed-in person; 404 for any other."""
+    invitation = get_object_or_404(invitations_to(request.user), pk=invitation_id)
+    return invitation
+
+
+@login_required
+def invitation_list(request):
+    return render(
+        request,
+        "pokja/invitations.html",
+        {"invitations": invitations_to(request.user)},
+    )
+
+
+@login_required
+def invitation_badge(request):
+    """The menu's link to one's open invitations, loaded by htmx (nothing when there are none),
+    so pages need no query of their own."""
+    return render(
+        request,
+        "pokja/partials/invitation_badge.html",
+        {"count": invitations_to(request.user).count()},
+    )
+
+
+@login_required
+@require_POST
+def invitation_accept(request, invitation_id: int):
+    invitation = _get_invitation_for_user(request, invitation_id)
+    try:
+        role = services.role_invitation_accept(invitation=invitation, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("invitation_list")
+    messages.success(
+        request,
+        _("You are now %(role)s in %(programme)s.")
+        % {"role": role.get_kind_display(), "programme": role.programme},
+    )
+    return redirect("programme_detail", **role.programme.url_kwargs())
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id: int):
+    invitation = _get_invitation_for_user(request, invitation_id)
+    try:
+        services.role_invitation_decline(invitation=invitation, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation declined."))
+    return redirect("invitation_list")
 
 
 @login_required

@@ -200,7 +200,10 @@ def test_a_rewritten_trail_passes_the_chain_but_not_an_anchor(capsys):
 def test_an_anchor_for_a_removed_entry_is_reported():
     entries = _write_entries()
     result = audit_verify_chain(anchors={entries[-1].pk + 100: "f" * 64})
-    assert not result.ok and "missing" in result.reason
+    assert not result.ok and result.broken_entry_id == entries[-1].pk + 100
+    assert f"the trail ends at entry {entries[-1].pk}, but an anchor noted" in result.reason
+    result = audit_verify_chain(anchors={entries[1].pk + 1000: "f" * 64, entries[1].pk: "f" * 64})
+    assert not result.ok and result.broken_entry_id == entries[1].pk  # the first difference
 
 
 def test_a_malformed_anchor_is_refused_with_its_form():
@@ -221,6 +224,22 @@ def test_the_database_refuses_to_change_or_remove_entries():
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, params)
+    assert AuditEntry.objects.count() == 2
+    assert audit_verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("tables", [[TABLE], [HEAD_TABLE], [TABLE, HEAD_TABLE]])
+def test_the_database_refuses_to_truncate_the_trail(tables):
+    # TRUNCATE fires no row trigger: without a trigger of its own it empties the trail, and
+    # verify_audit then found "intact: 0 entries". The test runs as the tables' owner.
+    _write_entries(2)
+    with (
+        pytest.raises(IntegrityError, match="append-only: TRUNCATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
     assert AuditEntry.objects.count() == 2
     assert audit_verify_chain().ok
 

@@ -185,12 +185,13 @@ def test_the_page_costs_the_same_whatever_the_size_of_the_trail(
     client.force_login(world.coordinator)
     url = trail_url(world, text="Baru")
     client.get(url)
-    # session, user, programme, roles, ancestors, unit roles, who, kinds, count, page, the
-    # names of the programmes the values point to, navigation
-    with django_assert_num_queries(12):
+    # session, user, programme, roles, ancestors, unit roles, who, their names, kinds, count,
+    # page, the names of the programmes the values point to, of the people on the page,
+    # navigation
+    with django_assert_num_queries(14):
         small = client.get(url)
     _many_entries(world, 120)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         large = client.get(url)
     assert len(small.context["rows"]) == 5 and len(large.context["rows"]) == 50
 
@@ -260,3 +261,92 @@ def test_object_pages_show_their_history_readably(client, world):
     ).content.decode()
     assert "<dt>Status</dt>" in html
     assert "In progress" in html and "Proposed to KemenPANRB" in html
+
+
+def test_the_trail_and_its_filter_name_people_as_other_pages_do(client, world):
+    _some_entries(world)
+    audit_record(
+        actor=None,
+        action="update",
+        obj=world.programme,
+        programme_id=world.programme.pk,
+        note="Scores recomputed",
+    )
+    gone = UserFactory(username="pindah", full_name="Bripka Pindah Tugas")
+    audit_record(actor=gone, action="update", obj=world.programme, programme_id=world.programme.pk)
+    gone.delete()  # the entry keeps the username it was written with
+    client.force_login(world.coordinator)
+    response = client.get(trail_url(world))
+    by_actor = {row.entry.actor_username: row.actor_name for row in response.context["rows"]}
+    assert by_actor == {
+        "ketua1": world.ketua1.display_name,
+        world.coordinator.username: world.coordinator.display_name,
+        world.unit_admin.username: world.unit_admin.display_name,
+        "system": "System",
+        "pindah": "pindah",
+    }
+    assert world.ketua1.display_name != "ketua1"
+    html = response.content.decode()
+    assert f'data-testid="audit-actor">{world.ketua1.display_name}</strong>' in html
+    choices = dict(response.context["form"].fields["actor"].choices)
+    assert choices["ketua1"] == world.ketua1.display_name
+    assert choices["system"] == "System"
+    labels = [label for value, label in response.context["form"].fields["actor"].choices if value]
+    assert labels == sorted(labels, key=str.casefold)
+    # Filtering still goes by the account.
+    only = client.get(trail_url(world, actor="ketua1"))
+    assert {row.actor_name for row in only.context["rows"]} == {world.ketua1.display_name}
+
+
+def test_every_kind_of_object_in_the_filter_is_named_in_indonesian(client, world, settings):
+    from django.apps import apps
+    from django.utils import translation
+
+    from surveys.services import survey_codes_generate
+    from tests.surveys.factories import make_survey
+
+    survey = make_survey(world.programme, mode="codes", actor=world.coordinator)
+    survey_codes_generate(actor=world.coordinator, survey=survey, count=3)
+    settings.LANGUAGE_CODE = "id"
+    client.force_login(world.coordinator)
+    response = client.get(trail_url(world), HTTP_ACCEPT_LANGUAGE="id")
+    kinds = dict(response.context["form"].fields["object_type"].choices)
+    assert kinds["surveys.codebatch"] == "Kumpulan kode"
+    assert "Code batch" not in response.content.decode()
+    # Every model of the project, whichever ends up in the trail, has a name in both languages.
+    same_in_both = {"Pokja"}
+    untranslated = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {
+            "audit",
+            "pokja",
+            "evaluations",
+            "surveys",
+            "dashboards",
+            "notifications",
+            "reports",
+        }:
+            continue
+        with translation.override("id"):
+            indonesian = str(model._meta.verbose_name)
+        with translation.override("en"):
+            english = str(model._meta.verbose_name)
+        if indonesian == english and english not in same_in_both:
+            untranslated.append(model._meta.label)
+    assert not untranslated
+
+
+def test_a_related_object_is_labelled_by_its_kind_when_its_field_has_no_label(world):
+    from django.utils import translation
+
+    from surveys.services import survey_codes_generate
+    from tests.surveys.factories import make_survey
+
+    survey = make_survey(world.programme, mode="codes", actor=world.coordinator)
+    survey_codes_generate(actor=world.coordinator, survey=survey, count=2)
+    entry = AuditEntry.objects.filter(object_type="surveys.codebatch").get()
+    with translation.override("id"):
+        (row,) = describe_entries([entry])
+    labels = {change.label: change.new for change in row.changes}
+    assert labels["Survei"] == str(survey)
+    assert labels["Jumlah kode"] == "2"

@@ -97,3 +97,9 @@ def test_lost_event_emails_are_caught_up_every_five_minutes():
     firings = week_of_firings("event-emails")
     assert len(firings) == 7 * 24 * 12 and {f.minute % 5 for f in firings} == {0}
     assert settings.CELERY_BEAT_SCHEDULE["event-emails"]["options"]["expires"] < 5 * 60
+
+
+def test_the_audit_anchor_is_noted_at_a_quarter_past_midnight_wib_each_day():
+    firings = week_of_firings("audit-anchor")
+    assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(0, 15)}
+    assert settings.CELERY_BEAT_SCHEDULE["audit-anchor"]["task"] == "audit.write_anchor"

@@ -240,6 +240,17 @@ def test_a_pokja_member_sees_their_area_questions_and_items_mine_first(client, s
     assert mine.code in activity  # its creation, from the audit trail
 
 
+def test_the_recent_activity_names_people_as_other_pages_do(client, scored):
+    item = make_plan_item(scored.programme, 1, actor=scored.ketua1, title="Rapat evaluasi")
+    client.force_login(scored.anggota1)
+    page = text(client.get(pokja_url(scored.programme, 1)))
+    activity = re.search(r'data-testid="pokja-activity"(.*?)</section>', page).group(1)
+    line = next(li for li in activity.split("</li>") if item.title in li or item.code in li)
+    assert scored.ketua1.display_name in line
+    assert scored.ketua1.display_name != scored.ketua1.username
+    assert f" {scored.ketua1.username} " not in line
+
+
 def test_stakes_question_order_by_hand(scored):
     from dashboards.dashboard_selectors import pokja_dashboard
 
@@ -418,11 +429,13 @@ def test_the_pokja_dashboard_issues_a_fixed_number_of_queries(
     client.force_login(scored.anggota1)
     url = pokja_url(scored.programme, 1)
     grow(scored, 1)
+    make_plan_item(scored.programme, 1, actor=scored.ketua1)  # someone in the recent activity
     warm(client, url)
-    with django_assert_num_queries(15):
+    # (the names of the people in the recent activity are one of them)
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
     grow(scored, 6)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 

@@ -1,11 +1,13 @@
-"""The unit administrator manages people; the coordinator reads what changed."""
+"""The unit administrator manages people and invites someone of another unit; the
+coordinator and the head of unit read what changed."""
 
 from __future__ import annotations
 
 from django.core import mail
 
 from pokja.demo import DEMO_PASSWORD, DEMO_UNIT_CODE
-from pokja.models import User
+from pokja.models import ProgrammeRole, User
+from tests.factories import UserFactory
 
 
 def test_the_operator_adds_a_person_and_the_coordinator_sees_it_in_the_trail(
@@ -44,8 +46,11 @@ def test_the_operator_adds_a_person_and_the_coordinator_sees_it_in_the_trail(
     page.get_by_role("link", name="Jejak audit").click()
     page.wait_for_load_state()
     trail = page.get_by_test_id("history").inner_text()
-    assert "operator" in trail and "Brigpol Andi Siregar" in trail
-    page.get_by_label("Siapa").select_option("operator")
+    operator = User.objects.get(username="operator")
+    # People by their names, as everywhere else; the filter too.
+    assert operator.display_name in trail and "Brigpol Andi Siregar" in trail
+    assert operator.display_name != "operator"
+    page.get_by_label("Siapa").select_option(label=operator.display_name)
     page.get_by_role("button", name="Saring").click()
     page.wait_for_load_state()
     assert "actor=operator" in page.url
@@ -61,3 +66,52 @@ def test_the_audit_trail_reads_well_on_a_phone(phone, demo):
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     phone.screenshot("audit-trail")
     phone.assert_no_console_errors()
+
+
+def test_the_head_of_unit_reads_the_trail_and_the_settings_and_changes_nothing(
+    desktop, phone, demo
+):
+    for journey in (desktop, phone):
+        page = journey.page
+        journey.login("pimpinan", DEMO_PASSWORD)
+        journey.goto(f"/programmes/{DEMO_UNIT_CODE}/{demo.programme.year}/audit/")
+        assert page.get_by_test_id("audit-entry").count() > 0
+        assert page.get_by_test_id("audit-actor").first.inner_text() not in ("", "system")
+        journey.screenshot("audit-trail")
+        journey.goto(f"/programmes/{DEMO_UNIT_CODE}/{demo.programme.year}/settings/")
+        assert page.get_by_test_id("read-only").is_visible()
+        assert page.get_by_label("Target predikat").is_disabled()
+        assert page.locator("main button[type=submit]").count() == 0
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366 if journey is desktop else width <= 390
+        journey.screenshot("settings")
+        journey.assert_no_console_errors()
+
+
+def test_someone_of_another_unit_is_invited_and_accepts(desktop, demo):
+    guest = UserFactory(username="tamu.polda", full_name="Kompol Tamu Polda", phone="0812-1")
+    page = desktop.page
+    desktop.login("operator", DEMO_PASSWORD)
+    desktop.goto(f"/programmes/{DEMO_UNIT_CODE}/{demo.programme.year}/roles/")
+    page.get_by_label("Nama pengguna").fill("tamu.polda")
+    page.get_by_role("combobox", name="Peran").select_option("tpi")
+    page.get_by_role("button", name="Berikan peran").click()
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Undangan untuk “tamu.polda” dicatat" in main
+    assert guest.full_name not in main
+    assert page.get_by_test_id("invitation").count() == 1
+    desktop.screenshot("roles-invited")
+    desktop.assert_no_console_errors()
+
+    desktop.logout()
+    desktop.login("tamu.polda", "a-Long-test-password-1")
+    page.get_by_test_id("nav-invitations").click()  # loaded into the menu
+    page.wait_for_load_state()
+    desktop.screenshot("invitations")
+    page.get_by_role("button", name="Terima").click()
+    page.wait_for_load_state()
+    assert "Anda sekarang" in page.inner_text("main")
+    assert ProgrammeRole.objects.filter(user=guest, programme=demo.programme, kind="tpi").exists()
+    assert page.get_by_test_id("nav-invitations").count() == 0
+    desktop.assert_no_console_errors()

@@ -140,8 +140,9 @@ def test_the_coordinator_sees_who_changed_what(client, world):
     client.force_login(world.coordinator)
     page = text(client.get(url(world, "lke_section", section="MP")))
     history = re.search(r'data-testid="section-history">(.*?)</details>', page).group(1)
-    assert "<strong>anggota1</strong> changed" in history and "B" in history
-    assert "<strong>ketua1</strong> changed" in history and "Submitted" in history
+    # People by their names, as on every other page.
+    assert f">{world.anggota1.display_name}</strong> changed" in history and "B" in history
+    assert f">{world.ketua1.display_name}</strong> changed" in history and "Submitted" in history
     client.force_login(world.anggota1)
     assert (
         'data-testid="section-history"'
@@ -507,16 +508,16 @@ def test_overview_and_section_pages_run_constant_queries_as_data_grows(
         )
     after = counts()
     # Once its history has entries, the section page names the objects their values point
-    # to (the evidence): one more query, however many entries.
+    # to (the evidence) and the people who made them: two more queries, however many entries.
     assert before == {"overview": 13, "section": 16}
-    assert after == {"overview": 13, "section": 17}
+    assert after == {"overview": 13, "section": 18}
     # session, user, programme, access (3), worksheet, answers, sections, Pokja, navigation,
     # the survey figures feeding q125/q127, and when the stored score was computed
     with django_assert_num_queries(13):
         client.get(overview_url)
     # ... and the section's answer rows with their people and evidence, its latest status
-    # changes (shown to everyone), and its history (the coordinator's)
-    with django_assert_num_queries(17):
+    # changes (shown to everyone), and its history with the names of who made it
+    with django_assert_num_queries(18):
         client.get(section_url)
     fill(world.programme, {n: ("Tidak" if n in (1, 3, 9) else "C") for n in range(1, 13)})
     assert counts() == after

@@ -100,6 +100,8 @@ def test_a_dump_of_the_demo_restores_with_the_same_data_trail_and_scores(tmp_pat
     restored = f"{source}_restored"
     dump = tmp_path / "zi.dump"
     env = _pg_env()
+    # The README's backup: an anchor of the audit trail first (kept with the dump), then the dump.
+    noted = _django(source, "manage.py", "audit_anchor", tmp_path=tmp_path).stdout.strip()
     _run("pg_dump", "-Fc", "-d", source, "-f", str(dump), env=env)
     _run("dropdb", "--if-exists", restored, env=env)
     _run("createdb", restored, env=env)
@@ -109,14 +111,16 @@ def test_a_dump_of_the_demo_restores_with_the_same_data_trail_and_scores(tmp_pat
         after = _snapshot(restored, tmp_path)
         anchor = f"{before['audit'][2]}:{before['audit'][3]}"
         verified = _django(
-            restored, "manage.py", "verify_audit", "--anchor", anchor, tmp_path=tmp_path
+            restored, "manage.py", "verify_audit", "--anchor", noted, tmp_path=tmp_path
         )
     finally:
         _run("dropdb", "--if-exists", restored, env=env)
 
     assert before["audit"][0] and before["audit"][1] > 20
     assert after["audit"] == before["audit"]
+    assert noted.endswith(f"anchor {anchor} entries={before['audit'][1]}")
     assert "Audit trail intact" in verified.stdout
+    assert "Matches the anchor of" in verified.stdout
     assert before["tables"]["pokja.Programme"][0] == 3
     assert before["tables"]["evaluations.Answer"][0] > 100
     assert before["tables"]["evaluations.AnswerEvidence"][0] > 0

@@ -95,6 +95,15 @@ def allowed_statuses(item: ActionPlanItem, access: ProgrammeAccess) -> list[str]
     return [value for value in Status.values if value in moves]
 
 
+def review_statuses(item: ActionPlanItem, access: ProgrammeAccess) -> list[str]:
+    """The coordinator's review of `item` open to `access` now (verify, return), in the order
+    of the flow: the moves no Pokja makes. Empty for everyone else."""
+    if not access.can_coordinate:
+        return []
+    moves = COORDINATOR_MOVES.get(item.status, frozenset())
+    return [value for value in Status.values if value in moves]
+
+
 def can_change_item(item: ActionPlanItem, access: ProgrammeAccess) -> bool:
     """Edit fields, progress and evidence: the Pokja until verified; the coordinator always."""
     if access.can_coordinate:

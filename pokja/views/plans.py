@@ -3,7 +3,7 @@ and the coordinator's overview of every Pokja's plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,7 +44,7 @@ from pokja.selectors import (
     plan_status_counts,
     pokja_members,
 )
-from pokja.services.plans import allowed_statuses, can_change_item
+from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
 from pokja.views.organisation import _add_errors
 
@@ -100,28 +100,40 @@ def _next_url(request, default: str) -> str:
 
 @dataclass
 class ItemRow:
-    """An item as a list shows it, with what the person looking may do to it."""
+    """An item as a list shows it, with what the person looking may do to it.
+
+    One control per action: the quick update moves the work along (the Pokja's statuses and
+    progress); verifying and returning are the coordinator's review, a control of its own
+    (with the reason a return needs). While an item awaits that review, the coordinator gets
+    the review alone."""
 
     item: ActionPlanItem
     statuses: list[tuple[str, str]]  # choices for the quick update, the current one first
     can_change: bool
     days_late: int
+    review: list[tuple[str, str]] = field(default_factory=list)  # verify / return, if open
+
+    @property
+    def can_review(self) -> bool:
+        return bool(self.review)
 
     @property
     def can_update(self) -> bool:
-        return self.can_change or len(self.statuses) > 1
+        return not self.review and (self.can_change or len(self.statuses) > 1)
 
 
 def _row(item: ActionPlanItem, access: ProgrammeAccess, today) -> ItemRow:
-    allowed = allowed_statuses(item, access)
+    review = review_statuses(item, access)
+    work = [value for value in allowed_statuses(item, access) if value not in review]
     statuses = [(item.status, item.get_status_display())] + [
-        (value, str(Status(value).label)) for value in allowed
+        (value, str(Status(value).label)) for value in work
     ]
     return ItemRow(
         item=item,
         statuses=statuses,
         can_change=can_change_item(item, access),
         days_late=item.days_late_on(today),
+        review=[(value, str(Status(value).label)) for value in review],
     )
 
 
@@ -328,7 +340,6 @@ def _render_item(request, programme, access, pokja, item, *, status=200, **bound
         "timeline": plan_item_timeline(item),
         "can_comment": access.can_edit_pokja(pokja.pk) or access.can_coordinate,
         "can_delete": access.is_chair_of(pokja.pk) and item.status != Status.VERIFIED,
-        "can_review": access.can_coordinate and item.status in (Status.DONE, Status.VERIFIED),
         "max_mb": settings.ZI_EVIDENCE_MAX_MB,
         **_item_forms(request, item, **bound),
     }

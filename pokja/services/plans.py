@@ -597,17 +597,22 @@ def import_context(pokja: Pokja) -> PlanImportContext:
         questions[sub_area_id][number] = pk
         if parent_of.get(sub_area_id):
             questions[parent_of[sub_area_id]][number] = pk
-    members = {
-        username.lower(): user_id
-        for username, user_id in ProgrammeRole.objects.filter(
-            pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
-        ).values_list("user__username", "user_id")
-    }
+    members: dict[str, int] = {}
+    names: dict[str, int | None] = {}
+    for role in ProgrammeRole.objects.filter(
+        pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
+    ).select_related("user"):
+        user = role.user
+        members[user.username.lower()] = user.pk
+        name = " ".join(user.display_name.lower().split())
+        # Two people of one Pokja may share a name: then only their usernames tell them apart.
+        names[name] = user.pk if names.get(name, user.pk) == user.pk else None
     return PlanImportContext(
         sub_areas={s.code.lower(): s.pk for s in sub_areas},
         sub_area_codes=[s.code for s in sub_areas],
         questions=questions,
         members=members,
+        member_names=names,
     )
 
 

@@ -33,7 +33,7 @@ from pokja.forms import (
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
-from pokja.plan_import import COLUMNS, HEADER, export_header, export_row
+from pokja.plan_import import COLUMNS, OWNER_SEPARATOR, export_header, export_row, header_row
 from pokja.selectors import (
     evidence_choices,
     plan_item_timeline,
@@ -528,7 +528,7 @@ def _template_rows(pokja: Pokja) -> list[list]:
         if sub_area
         else []
     )
-    member = pokja_members(pokja).first()
+    members = list(pokja_members(pokja)[:2])
     return [
         [
             _("Socialise the integrity pact to every Polsek"),
@@ -537,7 +537,7 @@ def _template_rows(pokja: Pokja) -> list[list]:
             ", ".join(str(n) for n in questions),
             _("Minutes, attendance lists and photos of 10 briefings"),
             _("Every member of staff has signed the integrity pact"),
-            member.username if member else "",
+            OWNER_SEPARATOR.join(member.display_name for member in members),
             f"{programme.year}-02-01",
             f"{programme.year}-03-31",
             "Belum mulai",
@@ -551,14 +551,14 @@ def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: st
     programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     filename = f"rencana-aksi-pokja{pokja.number}-{programme.unit.code.lower()}-{programme.year}"
     if fmt == "csv":
-        body = write_csv(HEADER, _template_rows(pokja))
+        body = write_csv(header_row(), _template_rows(pokja))
         response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt != "xlsx":
         raise Http404
     guide_rows = [
-        [c.key, _("required") if c.required else _("optional"), str(c.help)] for c in COLUMNS
+        [c.header, _("required") if c.required else _("optional"), str(c.help)] for c in COLUMNS
     ]
     guide_rows.append(["", "", ""])
     guide_rows.append([_("Sub-area"), _("Name"), _("Questions")])
@@ -566,14 +566,14 @@ def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: st
         numbers = ", ".join(str(q.number) for q in sub_area.questions.all())
         guide_rows.append([sub_area.code, sub_area.name, numbers])
     guide_rows.append(["", "", ""])
-    guide_rows.append([_("Username"), _("Member"), ""])
+    guide_rows.append([_("Member"), _("Username"), ""])
     for member in pokja_members(pokja):
-        guide_rows.append([member.username, member.display_name, ""])
+        guide_rows.append([member.display_name, member.username, ""])
     body = write_xlsx(
         [
             Sheet(
                 title=_("Action plan"),
-                header=HEADER,
+                header=header_row(),
                 rows=_template_rows(pokja),
                 widths=(40, 40, 12, 12, 30, 30, 20, 14, 14, 12, 8),
             ),
@@ -596,14 +596,8 @@ def pokja_plan_export(request, unit_code: str, year: int, number: int):
     programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     today = programme_today()
     items = plan_items(pokja=pokja, today=today).prefetch_related("questions")
-    header = [*export_header(), _("reason for returning")]
-    rows = [
-        [
-            *export_row(item, today),
-            item.return_reason if item.status == Status.RETURNED else "",
-        ]
-        for item in items
-    ]
+    header = export_header(with_return_reason=True)
+    rows = [export_row(item, today, with_return_reason=True) for item in items]
     body = write_xlsx(
         [Sheet(title=f"Pokja {pokja.number}", header=header, rows=rows, widths=(40, 40, 12))]
     )

@@ -270,8 +270,10 @@ def _add_items(cards: list[HomeCard], user: User, today: datetime.date) -> None:
         wanted |= Q(programme_id__in=coordinated, status=Status.DONE)
     if chaired:
         wanted |= Q(pokja_id__in=chaired) & (late | Q(status=Status.RETURNED))
+    by_programme = {card.programme.pk: card for card in cards}
     items = (
-        ActionPlanItem.objects.filter(wanted)
+        # Only in the programmes on the page: the person's access to each is what listed it.
+        ActionPlanItem.objects.filter(wanted, programme_id__in=list(by_programme))
         .with_lateness(today)
         .select_related("pokja")
         .prefetch_related(
@@ -281,7 +283,6 @@ def _add_items(cards: list[HomeCard], user: User, today: datetime.date) -> None:
         # come in the order they were marked done.
         .order_by("due_date", "pokja__number", "number")
     )
-    by_programme = {card.programme.pk: card for card in cards}
     chaired_homes = {home.pokja.pk: home for card in cards for home in card.chaired}
     waiting: list[ActionPlanItem] = []
     for item in items:

@@ -357,3 +357,11 @@ def test_the_review_moves_stay_the_coordinators(world):
     member = programme_access(world.anggota1, world.programme)
     assert review_statuses(item, coordinator) == [S.VERIFIED, S.RETURNED]
     assert review_statuses(item, member) == []
+
+
+@pytest.mark.django_db
+def test_an_owner_who_left_the_programme_sees_nothing_of_it(client, world):
+    late_item(world.programme, 1, owners=[world.anggota1], title="Tugas lama", days=3)
+    ProgrammeRole.objects.filter(user=world.anggota1).delete()
+    page = home(client, world.anggota1)
+    assert "Tugas lama" not in page and 'data-testid="no-programmes"' in page

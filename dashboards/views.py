@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,54 +19,21 @@ from dashboards.cache import cached_part, overview_version, programme_version
 from dashboards.dashboard_selectors import coordinator_dashboard, pokja_dashboard
 from dashboards.exports import overview_workbook
 from dashboards.forms import OverviewFilterForm, ProposalRecordForm
+from dashboards.home_selectors import home_page
 from dashboards.models import ProposalRecord
 from dashboards.overview import overseen_programmes, overview, overview_choices
 from dashboards.selectors import plan_drafts
 from evaluations.selectors import score_status
-from pokja.access import get_programme_for_user, manageable_unit_ids, visible_programmes
-from pokja.models import Pokja, Programme, ProgrammeRole, UnitRole, programme_today
+from pokja.access import get_programme_for_user
+from pokja.models import Pokja, Programme, programme_today
 from pokja.selectors import change_agents_pokja
 from pokja.spreadsheets import xlsx_response
 
 
 @login_required
 def home(request):
-    """The signed-in person's starting page: their programmes and what they do in each."""
-    user = request.user
-    programmes = list(visible_programmes(user).order_by("-year", "unit__name")[:200])
-    roles_by_programme = defaultdict(list)
-    for role in ProgrammeRole.objects.filter(user=user, programme__in=programmes).select_related(
-        "pokja"
-    ):
-        roles_by_programme[role.programme_id].append(role)
-    unit_roles = list(UnitRole.objects.filter(user=user).select_related("unit"))
-    manageable = manageable_unit_ids(user)
-    cards = []
-    for programme in programmes:
-        roles = roles_by_programme.get(programme.pk, [])
-        kinds = {role.kind for role in roles}
-        cards.append(
-            {
-                "programme": programme,
-                "roles": roles,
-                "is_coordinator": ProgrammeRole.Kind.KOORDINATOR in kinds,
-                "is_tpi": ProgrammeRole.Kind.TPI in kinds,
-                "is_pimpinan": ProgrammeRole.Kind.PIMPINAN in kinds,
-                "pokja_roles": [r for r in roles if r.pokja_id],
-                "can_manage": manageable is None or programme.unit_id in manageable,
-            }
-        )
-    return render(
-        request,
-        "dashboards/home.html",
-        {
-            "cards": cards,
-            "unit_roles": unit_roles,
-            "can_create_programme": manageable is None or bool(manageable),
-            "can_overview": user.is_superuser
-            or any(role.kind == UnitRole.Kind.OVERSIGHT for role in unit_roles),
-        },
-    )
+    """The signed-in person's starting page: for each programme, what needs them today."""
+    return render(request, "dashboards/home.html", {"h": home_page(request.user)})
 
 
 @require_GET

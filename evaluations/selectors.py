@@ -1068,18 +1068,19 @@ def _programme_ids(programmes) -> QuerySet | list[int]:
     return [getattr(p, "pk", p) for p in programmes]
 
 
-def stored_scores(programmes) -> dict[int, StoredScore]:
+def stored_scores(programmes, *, with_breakdown: bool = False) -> dict[int, StoredScore]:
     """The stored scores of many programmes (a queryset, programmes or ids) in one query,
     keyed by programme id; a programme never scored yet is missing. Without the whole
-    breakdown: ``figures`` has every area, part and predicate as shown.
+    breakdown unless asked (it is the large part of the row): ``figures`` has every area,
+    part and predicate as shown.
 
     For sorting and filtering in the database, ``Programme.stored_score`` is the same row
     (e.g. ``programmes.order_by("-stored_score__total")``).
     """
-    rows = ProgrammeScore.objects.filter(programme_id__in=_programme_ids(programmes)).defer(
-        "breakdown"
-    )
-    return {row.programme_id: _stored(row) for row in rows}
+    rows = ProgrammeScore.objects.filter(programme_id__in=_programme_ids(programmes))
+    if not with_breakdown:
+        return {row.programme_id: _stored(row) for row in rows.defer("breakdown")}
+    return {row.programme_id: _stored(row, _read_breakdown(row)) for row in rows}
 
 
 def stored_score(programme: Programme) -> StoredScore | None:
@@ -1088,13 +1089,32 @@ def stored_score(programme: Programme) -> StoredScore | None:
     row = ProgrammeScore.objects.filter(programme_id=programme.pk).first()
     if row is None:
         return None
-    breakdown = None
-    if row.breakdown:
-        try:
-            breakdown = breakdown_from_data(row.breakdown)
-        except (BreakdownDataError, KeyError, TypeError, ValueError):
-            logger.error("stored breakdown of programme %s is unreadable", programme.pk)
-    return _stored(row, breakdown)
+    return _stored(row, _read_breakdown(row))
+
+
+def _read_breakdown(row: ProgrammeScore) -> Breakdown | None:
+    if not row.breakdown:
+        return None
+    try:
+        return breakdown_from_data(row.breakdown)
+    except (BreakdownDataError, KeyError, TypeError, ValueError):
+        logger.error("stored breakdown of programme %s is unreadable", row.programme_id)
+        return None
+
+
+def stored_shortfalls(
+    spec: FrameworkSpec, stored: StoredScore, predicate: str
+) -> list[ShortfallRow]:
+    """What blocks `predicate` in a stored score, as the pages word it, in the framework's
+    order; without the questions that would close each gap (those need the answers: see
+    ``predicate_views``). Empty when the breakdown is not stored or the predicate unknown."""
+    breakdown = stored.breakdown
+    if breakdown is None or predicate not in breakdown.predicates:
+        return []
+    return [
+        _shortfall_row(spec, breakdown, ShortfallPlan(s, (), False, Decimal(0)), frozenset())
+        for s in breakdown.predicates[predicate].shortfalls
+    ]
 
 
 @dataclass(frozen=True)

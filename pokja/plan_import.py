@@ -1,7 +1,13 @@
-"""The action-plan import template and the row-by-row check of a filled one. No ORM here.
+"""The action-plan import template, the plan exports' rows, and the row-by-row check of a
+filled template. No ORM here.
 
-The template's column names are fixed codes (Indonesian, as the units write them), whatever
-the interface language, so a file filled in by one person imports for every other.
+Headers are written as people read them, in the file's language (the interface language of
+the download, Indonesian for the background exports); owners by their names. A file is read
+back whatever its language: each column is recognised by its header in Indonesian or English,
+or by the fixed code older files carried (``judul``, ``tanggal_mulai``...); owners by name or
+username. So an export imports back, and a file filled in by one person imports for every
+other. The columns an export adds (code, lateness, evidence, reason for returning) are read
+and ignored.
 A file imports only if every row is right; otherwise every bad row is reported with its row
 number (as the spreadsheet program shows it), column, value and what is allowed.
 """
@@ -11,8 +17,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,64 +34,113 @@ DATE_HELP = gettext_lazy("a date as YYYY-MM-DD (e.g. 2026-03-31) or DD/MM/YYYY (
 
 @dataclass(frozen=True)
 class Column:
-    key: str
-    required: bool
-    help: str
+    key: str  # the fixed code older templates and exports carried as header
+    label: Promise  # the header people read, in the file's language
+    required: bool = False
+    help: Promise | str = ""
+
+    @property
+    def header(self) -> str:
+        return str(self.label)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("judul", True, gettext_lazy("Activity (up to 200 characters).")),
-    Column("uraian", False, gettext_lazy("Description of the activity.")),
+    Column(
+        "judul", gettext_lazy("Activity"), True, gettext_lazy("Activity (up to 200 characters).")
+    ),
+    Column(
+        "uraian", gettext_lazy("Description"), False, gettext_lazy("Description of the activity.")
+    ),
     Column(
         "sub_area",
+        gettext_lazy("LKE sub-area"),
         True,
         gettext_lazy("Code of the LKE sub-area of this Pokja's area, e.g. MP.P.ii (see sheet 2)."),
     ),
     Column(
         "pertanyaan",
+        gettext_lazy("LKE questions"),
         False,
         gettext_lazy("LKE question numbers of that sub-area, separated by commas, e.g. 3, 4."),
     ),
-    Column("keluaran", False, gettext_lazy("Expected output (tepat sasaran).")),
-    Column("indikator_keberhasilan", False, gettext_lazy("Success indicator (tepat guna).")),
+    Column(
+        "keluaran",
+        gettext_lazy("Expected output"),
+        False,
+        gettext_lazy("Expected output (tepat sasaran)."),
+    ),
+    Column(
+        "indikator_keberhasilan",
+        gettext_lazy("Success indicator"),
+        False,
+        gettext_lazy("Success indicator (tepat guna)."),
+    ),
     Column(
         "penanggung_jawab",
+        gettext_lazy("Owners"),
         False,
-        gettext_lazy("Usernames of the owners, Pokja members, separated by commas (see sheet 2)."),
+        gettext_lazy(
+            "The owners, Pokja members, by name or username, separated by semicolons (see sheet 2)."
+        ),
     ),
-    Column("tanggal_mulai", True, DATE_HELP),
-    Column("tanggal_selesai", True, gettext_lazy("Due date, not before the start date.")),
+    Column("tanggal_mulai", gettext_lazy("Start date"), True, DATE_HELP),
+    Column(
+        "tanggal_selesai",
+        gettext_lazy("Due date"),
+        True,
+        gettext_lazy("Due date, not before the start date."),
+    ),
     Column(
         "status",
+        gettext_lazy("Status"),
         False,
         gettext_lazy("Belum mulai, Berjalan or Selesai; empty means Belum mulai."),
     ),
     Column(
         "progres",
+        gettext_lazy("Progress (%)"),
         False,
         gettext_lazy("Progress, a whole number 0 to 100; empty means 0 (100 for Selesai)."),
     ),
 )
-HEADER = tuple(c.key for c in COLUMNS)
+# What an export adds after the template's columns: read back, and ignored. Their lower-case
+# names are the headers exports carried before (in either language).
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("kode", gettext_lazy("Code")),
+    Column("terlambat", gettext_lazy("Late")),
+    Column("hari_terlambat", gettext_lazy("Days late")),
+    Column("data_dukung", gettext_lazy("Evidence")),
+    Column("alasan_pengembalian", gettext_lazy("Reason for returning")),
+)
+HEADER = tuple(c.key for c in COLUMNS)  # the codes (kept as aliases of the headers)
 REQUIRED = tuple(c.key for c in COLUMNS if c.required)
+OWNER_SEPARATOR = "; "  # names can hold commas ("Budi Santoso, S.H.")
+_COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *EXPORT_COLUMNS)}
 
 
-def export_header() -> list[str]:
-    """The template's columns and what an export adds after them (see `export_row`)."""
-    return [*HEADER, _("code"), _("late"), _("days late"), _("evidence")]
+def header_row() -> list[str]:
+    """The template's headers in the active language."""
+    return [c.header for c in COLUMNS]
 
 
-def export_row(item, today) -> list:
+def export_header(*, with_return_reason: bool = False) -> list[str]:
+    """The template's headers and what an export adds after them (see `export_row`), in the
+    active language."""
+    extra = EXPORT_COLUMNS if with_return_reason else EXPORT_COLUMNS[:-1]
+    return [*header_row(), *(c.header for c in extra)]
+
+
+def export_row(item, today, *, with_return_reason: bool = False) -> list:
     """One plan item as an export row under `export_header`. The item comes with its
     questions and owners prefetched, as `pokja.selectors.plan_items` gives it."""
-    return [
+    row = [
         item.title,
         item.description,
         item.sub_area.code,
         ", ".join(str(q.number) for q in sorted(item.questions.all(), key=lambda q: q.number)),
         item.expected_output,
         item.success_indicator,
-        ", ".join(owner.username for owner in item.owners.all()),
+        OWNER_SEPARATOR.join(owner.display_name for owner in item.owners.all()),
         item.start_date,
         item.due_date,
         item.get_status_display(),
@@ -91,6 +150,44 @@ def export_row(item, today) -> list:
         item.days_late_on(today),
         item.evidence_count,
     ]
+    if with_return_reason:
+        row.append(item.return_reason if item.status == item.Status.RETURNED else "")
+    return row
+
+
+def _name(text: str) -> str:
+    """A header as compared: case, spacing and underscores do not matter."""
+    return " ".join(text.replace("_", " ").lower().split())
+
+
+@cache
+def _known_headers() -> dict[str, str]:
+    """Every header a column is recognised by -> its key: the code, and the header in each
+    language of the site (today's and the lower-case one exports carried before)."""
+    known: dict[str, str] = {}
+    old_export_names = {
+        "kode": "code",
+        "terlambat": "late",
+        "hari_terlambat": "days late",
+        "data_dukung": "evidence",
+        "alasan_pengembalian": "reason for returning",
+    }
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            for column in (*COLUMNS, *EXPORT_COLUMNS):
+                names = {column.key, column.header}
+                if column.key in old_export_names:
+                    names.add(_(old_export_names[column.key]))
+                for name in names:
+                    found = known.setdefault(_name(name), column.key)
+                    if found != column.key:
+                        raise ValueError(f"header {name!r} names {found} and {column.key}")
+    return known
+
+
+def column_of(header: str) -> str | None:
+    """The key of the column a file's header names, or None if it names none."""
+    return _known_headers().get(_name(header))
 
 
 # Status codes of ActionPlanItem.Status that an import may set, by the words people write.
@@ -116,6 +213,19 @@ class PlanImportContext:
     sub_area_codes: Sequence[str]  # for messages, as written in the framework
     questions: Mapping[int, Mapping[int, int]]  # sub-area id -> {question number -> id}
     members: Mapping[str, int]  # username, lower case -> user id
+    # name, lower case -> user id; None where two members share the name
+    member_names: Mapping[str, int | None] = field(default_factory=dict)
+
+    def member(self, text: str) -> tuple[int | None, str]:
+        """(user id, "") for the member `text` names, by username first, then by name;
+        (None, "unknown") if it names nobody, (None, "shared") if two members share it."""
+        key = " ".join(text.lower().split())
+        if key in self.members:
+            return self.members[key], ""
+        if key not in self.member_names:
+            return None, "unknown"
+        user_id = self.member_names[key]
+        return (user_id, "") if user_id is not None else (None, "shared")
 
 
 @dataclass(frozen=True)
@@ -148,29 +258,36 @@ def check_rows(
     """Every row of `table` (header first) as a PlanRow, or every problem found."""
     if not table or not any(_text(c) for c in table[0]):
         return [], [RowError(1, "", "", _("The file has no header row; use the template."))]
-    header = [_text(c).lower() for c in table[0]]
+    header = [_text(c) for c in table[0]]
     errors: list[RowError] = []
     positions: dict[str, int] = {}
+    written: dict[str, str] = {}  # key -> the header as the file writes it
     for index, name in enumerate(header):
         if not name:
             continue
-        if name not in HEADER:
+        key = column_of(name)
+        if key is None:
             errors.append(
                 RowError(
                     1,
                     name,
                     name,
                     _("Unknown column. The columns are: %(columns)s.")
-                    % {"columns": ", ".join(HEADER)},
+                    % {"columns": ", ".join(header_row())},
                 )
             )
-        elif name in positions:
+        elif key in positions:
             errors.append(RowError(1, name, name, _("This column appears twice.")))
+        elif key in HEADER:
+            positions[key] = index
+            written[key] = name
         else:
-            positions[name] = index
+            written[key] = name  # an export's own column: read, and ignored
     for key in REQUIRED:
         if key not in positions:
-            errors.append(RowError(1, key, "", _("This required column is missing.")))
+            errors.append(
+                RowError(1, _COLUMN_BY_KEY[key].header, "", _("This required column is missing."))
+            )
     if errors:
         return [], errors
 
@@ -179,7 +296,7 @@ def check_rows(
         values = {key: (cells[i] if i < len(cells) else None) for key, i in positions.items()}
         if all(_text(v) == "" for v in values.values()):
             continue  # blank lines between rows are harmless
-        row, row_errors = _check_row(offset, values, context)
+        row, row_errors = _check_row(offset, values, context, written)
         errors.extend(row_errors)
         if row is not None:
             rows.append(row)
@@ -189,12 +306,13 @@ def check_rows(
 
 
 def _check_row(
-    number: int, values: Mapping[str, Cell], context: PlanImportContext
+    number: int, values: Mapping[str, Cell], context: PlanImportContext, written: Mapping[str, str]
 ) -> tuple[PlanRow | None, list[RowError]]:
     errors: list[RowError] = []
 
     def bad(column: str, value: Cell, message: str) -> None:
-        errors.append(RowError(number, column, _text(value), message))
+        # The column named as the file names it.
+        errors.append(RowError(number, written.get(column, column), _text(value), message))
 
     title = _text(values.get("judul"))
     if not title:
@@ -236,12 +354,18 @@ def _check_row(
                 question_ids.append(allowed[number_value])
 
     owner_ids: list[int] = []
-    for username in _split(values.get("penanggung_jawab")):
-        user_id = context.members.get(username.lower())
-        if user_id is None:
+    for text, (user_id, problem) in _owners(values.get("penanggung_jawab"), context):
+        if problem == "shared":
             bad(
                 "penanggung_jawab",
-                username,
+                text,
+                _("Two members of this Pokja are called %(name)s: write their username.")
+                % {"name": text},
+            )
+        elif problem:
+            bad(
+                "penanggung_jawab",
+                text,
                 _("Not a member of this Pokja. Members: %(members)s.")
                 % {"members": ", ".join(sorted(context.members)) or "—"},
             )
@@ -336,6 +460,27 @@ def _text(value: Cell) -> str:
 
 def _split(value: Cell) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(_text(value)) if part.strip()]
+
+
+def _owners(value: Cell, context: PlanImportContext) -> list[tuple[str, tuple[int | None, str]]]:
+    """The owners a cell names, each with what it names (see `PlanImportContext.member`).
+
+    Owners are separated by semicolons or lines; older files separated usernames by commas,
+    and a name may hold a comma ("Budi Santoso, S.H."): within a part, the longest run of
+    comma-separated pieces that names a member is taken, piece by piece."""
+    found = []
+    for part in re.split(r"[;\n]+", _text(value)):
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        start = 0
+        while start < len(pieces):
+            for end in range(len(pieces), start, -1):
+                text = ", ".join(pieces[start:end])
+                member = context.member(text)
+                if member[1] != "unknown" or end == start + 1:
+                    found.append((text, member))
+                    start = end
+                    break
+    return found
 
 
 def _whole_number(text: str) -> int | None:

@@ -27,11 +27,11 @@ def plans_workbook(programme: Programme, *, progress: Progress | None = None) ->
         title=_("Summary"),
         header=[
             "Pokja",
-            _("name"),
-            _("items"),
+            _("Name"),
+            _("Items"),
             *(str(label) for label in Status.labels),
-            _("late"),
-            _("verified %"),
+            _("Late"),
+            _("Verified %"),
         ],
         rows=[
             [

@@ -32,6 +32,7 @@ from surveys import services
 from surveys.forms import PublicSurveyForm, answers_from_form, read_posted_answers
 from surveys.models import Instrument, Survey, localized
 from surveys.qr import CODE_PARAMETER
+from surveys.selectors import browser_has_answered, submission_is_stored
 from surveys.services import Outcome
 from surveys.throttle import is_limited, over_limit
 
@@ -197,6 +198,19 @@ def _message(request, survey: Survey, heading: str, text: str, *, status: int):
     )
 
 
+def _already_answered(request, survey: Survey, *, status: int):
+    return _message(
+        request,
+        survey,
+        _("You have answered this survey already"),
+        _(
+            "This device has already sent a response to this survey, and each person "
+            "answers once. Thank you for your time."
+        ),
+        status=status,
+    )
+
+
 def _too_many(request, survey):
     response = _message(
         request,
@@ -229,6 +243,11 @@ def survey_public(request, token: str):
     if not survey.is_accepting:
         return _unavailable(request, survey)
     form_instance = request.GET.get(FORM_PARAMETER, "")
+    if browser_has_answered(survey, request.COOKIES.get(BROWSER_COOKIE)) and not _is_sent_form(
+        request, survey, form_instance
+    ):
+        # Said at once, not after every question is answered again for nothing.
+        return _already_answered(request, survey, status=200)
     if not survey_codes.valid_form_instance(form_instance):
         # Give this filled-in form its own address, so that "back" (even when the browser
         # fetches the page again) brings back the same submission id.
@@ -273,6 +292,16 @@ def survey_public(request, token: str):
     if not survey.uses_codes:
         _ensure_browser_token(request, response)
     return response
+
+
+def _is_sent_form(request, survey: Survey, form_instance: str) -> bool:
+    """The browser is back on the very form it sent (its address and remembered submission
+    id): shown again as it was, so that sending it again is the replay it is (thanks, nothing
+    stored). Any other form in a browser that has answered gets the message instead."""
+    if not survey_codes.valid_form_instance(form_instance):
+        return False
+    submission = _remembered_submission(request, form_instance)
+    return submission is not None and submission_is_stored(survey, submission)
 
 
 def _remembered_submission(request, form_instance: str) -> uuid.UUID | None:
@@ -344,16 +373,7 @@ def _submit(request, survey: Survey):
     if outcome == Outcome.NOT_OPEN:
         return _unavailable(request, survey, status=403)
     if outcome == Outcome.ALREADY_ANSWERED:
-        return _message(
-            request,
-            survey,
-            _("You have answered this survey already"),
-            _(
-                "This device has already sent a response to this survey, and each person "
-                "answers once. Thank you for your time."
-            ),
-            status=409,
-        )
+        return _already_answered(request, survey, status=409)
     over_limit(
         request, "code-failures", limit=settings.ZI_SURVEY_CODE_FAILURE_LIMIT, window=RATE_WINDOW
     )

@@ -21,6 +21,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from figures.palette import TONES, Tone, scale_tone
+from surveys import codes as survey_codes
 from surveys.indices import (
     ItemAggregate,
     RespondentAggregate,
@@ -30,7 +31,14 @@ from surveys.indices import (
     survey_results,
 )
 from surveys.instrument_spec import Dimension, InstrumentSpec, ProfileField, Text
-from surveys.models import Instrument, OfficialFigure, Survey, SurveyResponse, localized
+from surveys.models import (
+    BrowserClaim,
+    Instrument,
+    OfficialFigure,
+    Survey,
+    SurveyResponse,
+    localized,
+)
 
 
 @dataclass(frozen=True)
@@ -571,3 +579,20 @@ def lke_figure_rows(
         )
         for q in sorted(figures)
     ]
+
+
+def browser_has_answered(survey: Survey, browser_token: str | None) -> bool:
+    """Whether the browser holding `browser_token` has sent its response to this open-mode
+    survey (one query). Asks only about the token the browser itself presents, and the
+    claim is kept apart from the response: nothing leads from one to the other."""
+    if survey.uses_codes or not survey_codes.valid_browser_token(browser_token):
+        return False
+    assert browser_token is not None
+    return BrowserClaim.objects.filter(
+        survey_id=survey.pk, token_hash=survey_codes.browser_hash(survey.pk, browser_token)
+    ).exists()
+
+
+def submission_is_stored(survey: Survey, submission_id) -> bool:
+    """Whether the filled-in form with this (random) submission id was stored (one query)."""
+    return SurveyResponse.objects.filter(survey=survey, submission_id=submission_id).exists()

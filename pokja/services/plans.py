@@ -96,6 +96,15 @@ def allowed_statuses(item: ActionPlanItem, access: ProgrammeAccess) -> list[str]
     return [value for value in Status.values if value in moves]
 
 
+def review_statuses(item: ActionPlanItem, access: ProgrammeAccess) -> list[str]:
+    """The coordinator's review of `item` open to `access` now (verify, return), in the order
+    of the flow: the moves no Pokja makes. Empty for everyone else."""
+    if not access.can_coordinate:
+        return []
+    moves = COORDINATOR_MOVES.get(item.status, frozenset())
+    return [value for value in Status.values if value in moves]
+
+
 def can_change_item(item: ActionPlanItem, access: ProgrammeAccess) -> bool:
     """Edit fields, progress and evidence: the Pokja until verified; the coordinator always."""
     if access.can_coordinate:
@@ -620,17 +629,22 @@ def import_context(pokja: Pokja) -> PlanImportContext:
         questions[sub_area_id][number] = pk
         if parent_of.get(sub_area_id):
             questions[parent_of[sub_area_id]][number] = pk
-    members = {
-        username.lower(): user_id
-        for username, user_id in ProgrammeRole.objects.filter(
-            pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
-        ).values_list("user__username", "user_id")
-    }
+    members: dict[str, int] = {}
+    names: dict[str, int | None] = {}
+    for role in ProgrammeRole.objects.filter(
+        pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
+    ).select_related("user"):
+        user = role.user
+        members[user.username.lower()] = user.pk
+        name = " ".join(user.display_name.lower().split())
+        # Two people of one Pokja may share a name: then only their usernames tell them apart.
+        names[name] = user.pk if names.get(name, user.pk) == user.pk else None
     return PlanImportContext(
         sub_areas={s.code.lower(): s.pk for s in sub_areas},
         sub_area_codes=[s.code for s in sub_areas],
         questions=questions,
         members=members,
+        member_names=names,
     )
 
 

@@ -3,7 +3,7 @@ and the coordinator's overview of every Pokja's plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,7 +33,7 @@ from pokja.forms import (
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
-from pokja.plan_import import COLUMNS, HEADER, export_header, export_row
+from pokja.plan_import import COLUMNS, OWNER_SEPARATOR, export_header, export_row, header_row
 from pokja.selectors import (
     evidence_choices,
     plan_item_timeline,
@@ -45,7 +45,7 @@ from pokja.selectors import (
     plan_status_counts,
     pokja_members,
 )
-from pokja.services.plans import allowed_statuses, can_change_item
+from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
 from pokja.views.organisation import _add_errors
 
@@ -101,28 +101,40 @@ def _next_url(request, default: str) -> str:
 
 @dataclass
 class ItemRow:
-    """An item as a list shows it, with what the person looking may do to it."""
+    """An item as a list shows it, with what the person looking may do to it.
+
+    One control per action: the quick update moves the work along (the Pokja's statuses and
+    progress); verifying and returning are the coordinator's review, a control of its own
+    (with the reason a return needs). While an item awaits that review, the coordinator gets
+    the review alone."""
 
     item: ActionPlanItem
     statuses: list[tuple[str, str]]  # choices for the quick update, the current one first
     can_change: bool
     days_late: int
+    review: list[tuple[str, str]] = field(default_factory=list)  # verify / return, if open
+
+    @property
+    def can_review(self) -> bool:
+        return bool(self.review)
 
     @property
     def can_update(self) -> bool:
-        return self.can_change or len(self.statuses) > 1
+        return not self.review and (self.can_change or len(self.statuses) > 1)
 
 
 def _row(item: ActionPlanItem, access: ProgrammeAccess, today) -> ItemRow:
-    allowed = allowed_statuses(item, access)
+    review = review_statuses(item, access)
+    work = [value for value in allowed_statuses(item, access) if value not in review]
     statuses = [(item.status, item.get_status_display())] + [
-        (value, str(Status(value).label)) for value in allowed
+        (value, str(Status(value).label)) for value in work
     ]
     return ItemRow(
         item=item,
         statuses=statuses,
         can_change=can_change_item(item, access),
         days_late=item.days_late_on(today),
+        review=[(value, str(Status(value).label)) for value in review],
     )
 
 
@@ -330,7 +342,6 @@ def _render_item(request, programme, access, pokja, item, *, status=200, **bound
         "can_comment": access.can_comment_plan(pokja.pk),
         "tpi_notes": plan_item_tpi_notes(item),
         "can_delete": access.is_chair_of(pokja.pk) and item.status != Status.VERIFIED,
-        "can_review": access.can_coordinate and item.status in (Status.DONE, Status.VERIFIED),
         "max_mb": settings.ZI_EVIDENCE_MAX_MB,
         **_item_forms(request, item, **bound),
     }
@@ -519,7 +530,7 @@ def _template_rows(pokja: Pokja) -> list[list]:
         if sub_area
         else []
     )
-    member = pokja_members(pokja).first()
+    members = list(pokja_members(pokja)[:2])
     return [
         [
             _("Socialise the integrity pact to every Polsek"),
@@ -528,7 +539,7 @@ def _template_rows(pokja: Pokja) -> list[list]:
             ", ".join(str(n) for n in questions),
             _("Minutes, attendance lists and photos of 10 briefings"),
             _("Every member of staff has signed the integrity pact"),
-            member.username if member else "",
+            OWNER_SEPARATOR.join(member.display_name for member in members),
             f"{programme.year}-02-01",
             f"{programme.year}-03-31",
             "Belum mulai",
@@ -542,14 +553,14 @@ def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: st
     programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     filename = f"rencana-aksi-pokja{pokja.number}-{programme.unit.code.lower()}-{programme.year}"
     if fmt == "csv":
-        body = write_csv(HEADER, _template_rows(pokja))
+        body = write_csv(header_row(), _template_rows(pokja))
         response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt != "xlsx":
         raise Http404
     guide_rows = [
-        [c.key, _("required") if c.required else _("optional"), str(c.help)] for c in COLUMNS
+        [c.header, _("required") if c.required else _("optional"), str(c.help)] for c in COLUMNS
     ]
     guide_rows.append(["", "", ""])
     guide_rows.append([_("Sub-area"), _("Name"), _("Questions")])
@@ -557,14 +568,14 @@ def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: st
         numbers = ", ".join(str(q.number) for q in sub_area.questions.all())
         guide_rows.append([sub_area.code, sub_area.name, numbers])
     guide_rows.append(["", "", ""])
-    guide_rows.append([_("Username"), _("Member"), ""])
+    guide_rows.append([_("Member"), _("Username"), ""])
     for member in pokja_members(pokja):
-        guide_rows.append([member.username, member.display_name, ""])
+        guide_rows.append([member.display_name, member.username, ""])
     body = write_xlsx(
         [
             Sheet(
                 title=_("Action plan"),
-                header=HEADER,
+                header=header_row(),
                 rows=_template_rows(pokja),
                 widths=(40, 40, 12, 12, 30, 30, 20, 14, 14, 12, 8),
             ),
@@ -587,14 +598,8 @@ def pokja_plan_export(request, unit_code: str, year: int, number: int):
     programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
     today = programme_today()
     items = plan_items(pokja=pokja, today=today).prefetch_related("questions")
-    header = [*export_header(), _("reason for returning")]
-    rows = [
-        [
-            *export_row(item, today),
-            item.return_reason if item.status == Status.RETURNED else "",
-        ]
-        for item in items
-    ]
+    header = export_header(with_return_reason=True)
+    rows = [export_row(item, today, with_return_reason=True) for item in items]
     body = write_xlsx(
         [Sheet(title=f"Pokja {pokja.number}", header=header, rows=rows, widths=(40, 40, 12))]
     )

@@ -3,6 +3,7 @@ the monitoring grid and the coordinator's overview, with constant query counts."
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -482,3 +483,82 @@ def test_the_overview_shows_counts_waiting_and_late_with_constant_queries(
     bulk_items(world, 490, start=11)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+# --------------------------------------------------------------------------- one control per action
+
+
+def _status_options(page: str, item) -> list[str]:
+    select = re.search(rf'<select[^>]*id="status-{item.pk}"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r'<option value="(\w+)"', select.group(1)) if select else []
+
+
+def test_the_coordinator_reviews_a_done_item_with_one_control(client, world):
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    client.force_login(world.coordinator)
+    page = client.get(item_url(world, item)).content.decode()
+    # The review (verify, return with a reason) and no status list that verifies or returns too.
+    review = re.search(r'data-testid="review-panel"(.*?)</section>', page, re.S).group(1)
+    assert re.findall(r'name="status" value="(\w+)"', review) == [S.VERIFIED, S.RETURNED]
+    assert "required when returning" in review
+    assert 'data-testid="quick-form"' not in page and _status_options(page, item) == []
+    # The same on the coordinator's list of what waits for verification.
+    page = client.get(reverse("programme_plans", kwargs=world.programme.url_kwargs()))
+    card = re.search(rf'id="item-{item.pk}"(.*?)</article>', page.content.decode(), re.S).group(1)
+    assert 'data-testid="quick-review"' in card and 'data-testid="quick-update"' not in card
+    assert re.findall(r'name="status" value="(\w+)"', card) == [S.VERIFIED, S.RETURNED]
+
+
+def test_work_statuses_and_the_review_are_separate_controls(client, world):
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.IN_PROGRESS, progress=40)
+    client.force_login(world.coordinator)
+    page = client.get(item_url(world, item)).content.decode()
+    assert _status_options(page, item) == [S.IN_PROGRESS, S.NOT_STARTED, S.DONE]
+    assert 'data-testid="review-panel"' not in page
+    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.VERIFIED, progress=100)
+    page = client.get(item_url(world, item)).content.decode()
+    review = re.search(r'data-testid="review-panel"(.*?)</section>', page, re.S).group(1)
+    assert re.findall(r'name="status" value="(\w+)"', review) == [S.RETURNED]
+    assert "Verify" not in review and 'data-testid="quick-form"' not in page
+
+
+@pytest.mark.parametrize("status", [S.NOT_STARTED, S.IN_PROGRESS, S.DONE, S.RETURNED])
+def test_members_see_no_hint_for_a_return_they_cannot_make(client, world, status):
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    ActionPlanItem.objects.filter(pk=item.pk).update(
+        status=status, progress=100 if status == S.DONE else 10
+    )
+    client.force_login(world.anggota1)
+    for url in (item_url(world, item), pokja_url(world, "pokja_plan")):
+        page = client.get(url).content.decode()
+        assert 'data-testid="quick-form"' in page
+        assert "required when returning" not in page
+        assert 'data-testid="review-form"' not in page
+        moves = _status_options(page, item)[1:]  # the first is the current status
+        assert moves and S.VERIFIED not in moves and S.RETURNED not in moves
+
+
+def test_the_coordinator_returns_an_item_in_place_from_the_list(client, world):
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    client.force_login(world.coordinator)
+    response = client.post(
+        item_url(world, item, "plan_item_status"),
+        {"status": S.RETURNED, "note": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    card = response.content.decode()
+    assert (
+        "Give the reason for returning the item." in card and 'data-testid="quick-review"' in card
+    )
+    response = client.post(
+        item_url(world, item, "plan_item_status"),
+        {"status": S.RETURNED, "note": "Notulen belum ada."},
+        HTTP_HX_REQUEST="true",
+    )
+    card = response.content.decode()
+    assert 'data-status="dikembalikan"' in card and 'data-testid="saved"' in card
+    item.refresh_from_db()
+    assert item.status == S.RETURNED and item.return_reason == "Notulen belum ada."

@@ -117,6 +117,52 @@ def test_a_browser_answers_an_open_survey_once(programme):
     assert SurveyResponse.objects.filter(survey=survey).count() == 2
 
 
+def test_reopening_the_link_in_a_browser_that_answered_says_so_at_once(programme):
+    survey = make_survey(programme)
+    question = f'name="{survey.spec.item_codes[0]}"'
+    client = Client()
+    opened(client, survey)
+    assert client.post(url(survey), form_data(survey)).status_code == 303
+    # The link opened again (the poster scanned twice, the link tapped in a chat): no form
+    # to fill in for nothing, the message straight away.
+    again = client.get(url(survey), follow=True)
+    assert again.status_code == 200 and again.redirect_chain == []
+    page = again.content.decode()
+    assert "answered this survey already" in page
+    assert question not in page and 'name="submission"' not in page
+    # The same for another filled-in form's address (one shared from another phone).
+    address = opened(Client(), survey).redirect_chain[-1][0]
+    assert "answered this survey already" in client.get(address).content.decode()
+    # Another browser (another person) gets the form; nothing stored changed.
+    assert question in opened(Client(), survey).content.decode()
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+    assert BrowserClaim.objects.filter(survey=survey).count() == 1
+
+
+def test_back_on_the_form_that_was_sent_shows_it_again_and_sending_is_a_replay(programme):
+    survey = make_survey(programme)
+    client = Client()
+    form = opened(client, survey)
+    address = form.redirect_chain[-1][0]
+    submission = form.context["form"]["submission"].value()
+    data = form_data(survey, submission=submission)
+    assert client.post(url(survey), data).status_code == 303
+    back = client.get(address)  # the browser fetches the sent form again
+    assert back.context["form"]["submission"].value() == submission
+    assert client.post(url(survey), data).status_code == 303  # thanks again, nothing new
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
+def test_a_browser_that_answered_one_survey_still_answers_another(programme):
+    first, second = make_survey(programme), make_survey(programme, "spak-2021")
+    client = Client()
+    opened(client, first)
+    assert client.post(url(first), form_data(first)).status_code == 303
+    page = opened(client, second).content.decode()
+    assert "answered this survey already" not in page
+    assert f'name="{second.spec.item_codes[0]}"' in page
+
+
 def test_without_the_browser_cookie_nothing_is_stored_and_the_cookie_is_set(programme):
     survey = make_survey(programme)
     client = Client()

@@ -3,6 +3,7 @@ list, follows a reminder straight to the action plan item, and the count goes do
 returned by the coordinator and a TPI note reach the owner in their language, on a phone."""
 
 import datetime
+import re
 
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -85,7 +86,7 @@ def test_a_returned_item_reaches_its_owner_in_english_on_a_phone(desktop, phone,
     desktop.login("koordinator", DEMO_PASSWORD)
     desktop.goto(f"{base}/pokja/1/plan/{item.pk}/")
     panel = desktop.page.get_by_test_id("review-panel")
-    panel.locator("#review-note").fill(reason)
+    panel.get_by_label(re.compile("Catatan")).fill(reason)
     with desktop.page.expect_navigation():
         panel.get_by_role("button", name="Kembalikan ke Pokja").click()
     expect(desktop.page.get_by_test_id("return-reason")).to_contain_text(reason)

@@ -30,7 +30,6 @@ urlpatterns = [
     path("", include("pokja.accountability_urls")),
     path("", include("evaluations.urls")),
     path("", include("surveys.urls")),
-    path("", include("audit.urls")),
     path("", include("dashboards.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),

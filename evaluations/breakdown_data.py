@@ -22,20 +22,16 @@ Pure Python, no Django. Two forms:
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from evaluations.scoring import (
     AnswerValue,
-    AreaResult,
     Breakdown,
     Completeness,
-    ComponentResult,
-    HasilItemResult,
-    PartResult,
-    PredicateResult,
     Shortfall,
-    SubAreaResult,
     display,
 )
 
@@ -46,10 +42,6 @@ class BreakdownDataError(ValueError):
     """Stored breakdown data of an unknown format."""
 
 
-def _d(value: Decimal) -> str:
-    return str(value)
-
-
 def _shown(value: Decimal) -> str:
     return format(display(value), "f")
 
@@ -58,222 +50,110 @@ def _completeness(c: Completeness) -> dict[str, int]:
     return {"answered": c.answered, "total": c.total, "with_evidence": c.with_evidence}
 
 
-def _answer(value: AnswerValue) -> dict[str, Any] | None:
+# The stored form follows the dataclasses of the engine, field by field, so a field added to
+# one of them is stored and read back without a line here. Two things are not repeated: a
+# result held in a mapping by its code does not store its code again, and a shortfall does not
+# store the predicate whose shortfall it is (the code of the result holding it).
+_HELD_BY_CODE = "code"
+_CODE_OF_HOLDER = {Shortfall: "predicate"}
+_ANSWER_TYPES = frozenset(get_args(AnswerValue))
+
+
+def _encode(value: Any, tp: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, int):
-        return {"int": value}
-    return {"key": str(value)}
+    args = get_args(tp)
+    if frozenset(args) == _ANSWER_TYPES:
+        if isinstance(value, Decimal):
+            return {"decimal": str(value)}
+        if isinstance(value, int):
+            return {"int": value}
+        return {"key": str(value)}
+    origin = get_origin(tp)
+    if origin in (Union, UnionType):  # X | None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _encode(value, inner)
+    if dataclasses.is_dataclass(tp):
+        return _encode_dataclass(value, skip=())
+    if origin is dict:
+        item_type = args[1]
+        if dataclasses.is_dataclass(item_type):
+            return {k: _encode_dataclass(v, skip=(_HELD_BY_CODE,)) for k, v in value.items()}
+        return {k: _encode(v, item_type) for k, v in value.items()}
+    if origin is tuple:
+        return [_encode(v, args[0]) for v in value]
+    if tp is Decimal:
+        return str(value)
+    return value
 
 
-def _read_answer(data: dict[str, Any] | None) -> AnswerValue:
+def _encode_dataclass(obj: Any, *, skip: tuple[str, ...]) -> dict[str, Any]:
+    hints = get_type_hints(type(obj))
+    skip = (*skip, *([_CODE_OF_HOLDER[type(obj)]] if type(obj) in _CODE_OF_HOLDER else []))
+    return {
+        f.name: _encode(getattr(obj, f.name), hints[f.name])
+        for f in dataclasses.fields(obj)
+        if f.name not in skip
+    }
+
+
+def _decode(data: Any, tp: Any, *, holder_code: str | None = None) -> Any:
     if data is None:
         return None
-    if "decimal" in data:
-        return Decimal(data["decimal"])
-    if "int" in data:
-        return int(data["int"])
-    return str(data["key"])
+    args = get_args(tp)
+    if frozenset(args) == _ANSWER_TYPES:
+        if "decimal" in data:
+            return Decimal(data["decimal"])
+        if "int" in data:
+            return int(data["int"])
+        return str(data["key"])
+    origin = get_origin(tp)
+    if origin in (Union, UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return _decode(data, inner, holder_code=holder_code)
+    if dataclasses.is_dataclass(tp):
+        return _decode_dataclass(data, tp, implied={})
+    if origin is dict:
+        item_type = args[1]
+        if dataclasses.is_dataclass(item_type):
+            return {
+                k: _decode_dataclass(v, item_type, implied={_HELD_BY_CODE: k})
+                for k, v in data.items()
+            }
+        return {k: _decode(v, item_type) for k, v in data.items()}
+    if origin is tuple:
+        item_type = args[0]
+        if item_type in _CODE_OF_HOLDER:
+            implied = {_CODE_OF_HOLDER[item_type]: holder_code}
+            return tuple(_decode_dataclass(v, item_type, implied=implied) for v in data)
+        return tuple(_decode(v, item_type) for v in data)
+    if tp is Decimal:
+        return Decimal(data)
+    return data
 
 
-def _optional(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _read_optional(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+def _decode_dataclass(data: dict[str, Any], cls: type, *, implied: dict[str, Any]) -> Any:
+    hints = get_type_hints(cls)
+    code = implied.get(_HELD_BY_CODE)
+    values = {
+        f.name: implied[f.name]
+        if f.name in implied
+        else _decode(data[f.name], hints[f.name], holder_code=code)
+        for f in dataclasses.fields(cls)
+    }
+    return cls(**values)
 
 
 def breakdown_to_data(b: Breakdown) -> dict[str, Any]:
     """The whole breakdown as JSON-native data (exact figures as strings)."""
-    return {
-        "format": FORMAT,
-        "framework": b.framework,
-        "framework_version": b.framework_version,
-        "total": _d(b.total),
-        "total_weight": _d(b.total_weight),
-        "completeness": _completeness(b.completeness),
-        "components": {
-            code: {
-                "name": c.name,
-                "weight": _d(c.weight),
-                "score": _d(c.score),
-                "parts": list(c.parts),
-                "completeness": _completeness(c.completeness),
-            }
-            for code, c in b.components.items()
-        },
-        "parts": {
-            code: {
-                "name": p.name,
-                "component": p.component,
-                "has_areas": p.has_areas,
-                "weight": _d(p.weight),
-                "score": _d(p.score),
-                "completeness": _completeness(p.completeness),
-            }
-            for code, p in b.parts.items()
-        },
-        "areas": {
-            code: {
-                "name": a.name,
-                "pokja": a.pokja,
-                "weight": _d(a.weight),
-                "total": _d(a.total),
-                "parts": {k: _d(v) for k, v in a.parts.items()},
-                "part_weights": {k: _d(v) for k, v in a.part_weights.items()},
-                "percent": _d(a.percent),
-                "completeness": _completeness(a.completeness),
-            }
-            for code, a in b.areas.items()
-        },
-        "sub_areas": {
-            code: {
-                "name": s.name,
-                "area": s.area,
-                "part": s.part,
-                "parent": s.parent,
-                "is_group": s.is_group,
-                "weight": _d(s.weight),
-                "score": _d(s.score),
-                "completeness": _completeness(s.completeness),
-            }
-            for code, s in b.sub_areas.items()
-        },
-        "hasil_items": {
-            code: {
-                "name": h.name,
-                "part": h.part,
-                "question": h.question,
-                "answer": _answer(h.answer),
-                "weight": _d(h.weight),
-                "score": _d(h.score),
-            }
-            for code, h in b.hasil_items.items()
-        },
-        "predicates": {
-            code: {
-                "name": p.name,
-                "meets": p.meets,
-                "shortfalls": [
-                    {
-                        "criterion": s.criterion,
-                        "label": s.label,
-                        "area": s.area,
-                        "actual": _optional(s.actual),
-                        "required": _optional(s.required),
-                        "gap": _optional(s.gap),
-                        "message": s.message,
-                    }
-                    for s in p.shortfalls
-                ],
-            }
-            for code, p in b.predicates.items()
-        },
-    }
-
-
-def _read_completeness(data: dict[str, int]) -> Completeness:
-    return Completeness(data["answered"], data["total"], data["with_evidence"])
+    return {"format": FORMAT, **_encode_dataclass(b, skip=())}
 
 
 def breakdown_from_data(data: dict[str, Any]) -> Breakdown:
     """The breakdown ``breakdown_to_data`` wrote, equal to the one computed."""
     if data.get("format") != FORMAT:
         raise BreakdownDataError(f"unknown stored breakdown format {data.get('format')!r}")
-    return Breakdown(
-        framework=data["framework"],
-        framework_version=data["framework_version"],
-        total=Decimal(data["total"]),
-        total_weight=Decimal(data["total_weight"]),
-        completeness=_read_completeness(data["completeness"]),
-        components={
-            code: ComponentResult(
-                code=code,
-                name=c["name"],
-                weight=Decimal(c["weight"]),
-                score=Decimal(c["score"]),
-                parts=tuple(c["parts"]),
-                completeness=_read_completeness(c["completeness"]),
-            )
-            for code, c in data["components"].items()
-        },
-        parts={
-            code: PartResult(
-                code=code,
-                name=p["name"],
-                component=p["component"],
-                has_areas=p["has_areas"],
-                weight=Decimal(p["weight"]),
-                score=Decimal(p["score"]),
-                completeness=_read_completeness(p["completeness"]),
-            )
-            for code, p in data["parts"].items()
-        },
-        areas={
-            code: AreaResult(
-                code=code,
-                name=a["name"],
-                pokja=a["pokja"],
-                weight=Decimal(a["weight"]),
-                total=Decimal(a["total"]),
-                parts={k: Decimal(v) for k, v in a["parts"].items()},
-                part_weights={k: Decimal(v) for k, v in a["part_weights"].items()},
-                percent=Decimal(a["percent"]),
-                completeness=_read_completeness(a["completeness"]),
-            )
-            for code, a in data["areas"].items()
-        },
-        sub_areas={
-            code: SubAreaResult(
-                code=code,
-                name=s["name"],
-                area=s["area"],
-                part=s["part"],
-                parent=s["parent"],
-                is_group=s["is_group"],
-                weight=Decimal(s["weight"]),
-                score=Decimal(s["score"]),
-                completeness=_read_completeness(s["completeness"]),
-            )
-            for code, s in data["sub_areas"].items()
-        },
-        hasil_items={
-            code: HasilItemResult(
-                code=code,
-                name=h["name"],
-                part=h["part"],
-                question=h["question"],
-                answer=_read_answer(h["answer"]),
-                weight=Decimal(h["weight"]),
-                score=Decimal(h["score"]),
-            )
-            for code, h in data["hasil_items"].items()
-        },
-        predicates={
-            code: PredicateResult(
-                code=code,
-                name=p["name"],
-                meets=p["meets"],
-                shortfalls=tuple(
-                    Shortfall(
-                        predicate=code,
-                        criterion=s["criterion"],
-                        label=s["label"],
-                        area=s["area"],
-                        actual=_read_optional(s["actual"]),
-                        required=_read_optional(s["required"]),
-                        gap=_read_optional(s["gap"]),
-                        message=s["message"],
-                    )
-                    for s in p["shortfalls"]
-                ),
-            )
-            for code, p in data["predicates"].items()
-        },
-    )
+    return _decode_dataclass(data, Breakdown, implied={})
 
 
 def breakdown_figures(b: Breakdown) -> dict[str, Any]:

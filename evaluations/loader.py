@@ -12,8 +12,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
-
 from evaluations.framework_spec import (
     BUILTIN_DIR,
     FrameworkError,
@@ -21,6 +19,7 @@ from evaluations.framework_spec import (
     parse_framework,
 )
 from evaluations.models import Framework, FrameworkArea, FrameworkQuestion, FrameworkSubArea
+from zi_tracker.data_files import bundled_paths, resolve_data_file, store_version
 
 
 @dataclass(frozen=True)
@@ -44,49 +43,38 @@ def read_framework_file(path: Path) -> dict:
 
 
 def bundled_framework_paths() -> list[Path]:
-    return sorted(BUILTIN_DIR.glob("*.json"))
+    return bundled_paths(BUILTIN_DIR)
 
 
 def resolve_framework_argument(value: str) -> Path:
     """A path to a data file, or the slug of a bundled framework."""
-    candidate = Path(value)
-    if candidate.suffix == ".json" or candidate.exists():
-        return candidate
-    bundled = BUILTIN_DIR / f"{value}.json"
-    if not bundled.exists():
+    path = resolve_data_file(value, BUILTIN_DIR)
+    if path is None:
         names = ", ".join(p.stem for p in bundled_framework_paths())
         raise FrameworkError(f"no bundled framework {value!r}; bundled: {names}")
-    return bundled
+    return path
 
 
 def load_framework_data(data: dict) -> LoadResult:
     """Validate a framework dict and store it unless its content is stored already."""
     spec = parse_framework(data)  # validates; raises FrameworkError naming the node
-    try:
-        with transaction.atomic():
-            # Serialise concurrent loaders of the same slug so versions stay consecutive.
-            existing = list(
-                Framework.objects.select_for_update().filter(slug=spec.slug).order_by("-version")
-            )
-            for framework in existing:
-                if framework.content_hash == spec.content_hash:
-                    return LoadResult(framework, created=False)
-            framework = Framework.objects.create(
-                slug=spec.slug,
-                version=(existing[0].version + 1) if existing else 1,
-                title=spec.title,
-                label=spec.version,
-                content_hash=spec.content_hash,
-                definition=data,
-            )
-            _store_rows(framework, spec)
-    except IntegrityError:
-        # A concurrent loader stored the first version of this slug meanwhile.
-        stored = Framework.objects.filter(slug=spec.slug, content_hash=spec.content_hash).first()
-        if stored is None:
-            raise
-        return LoadResult(stored, created=False)
-    return LoadResult(framework, created=True)
+
+    def create(version: int) -> Framework:
+        framework = Framework.objects.create(
+            slug=spec.slug,
+            version=version,
+            title=spec.title,
+            label=spec.version,
+            content_hash=spec.content_hash,
+            definition=data,
+        )
+        _store_rows(framework, spec)
+        return framework
+
+    framework, created = store_version(
+        Framework, slug=spec.slug, content_hash=spec.content_hash, create=create
+    )
+    return LoadResult(framework, created=created)
 
 
 def _store_rows(framework: Framework, spec: FrameworkSpec) -> None:
@@ -146,7 +134,3 @@ def load_framework_path(path: Path) -> LoadResult:
 def load_bundled_framework(slug: str) -> Framework:
     """The newest stored version of a bundled framework, loading the file if needed."""
     return load_framework_path(BUILTIN_DIR / f"{slug}.json").framework
-
-
-def load_bundled_frameworks() -> list[LoadResult]:
-    return [load_framework_path(path) for path in bundled_framework_paths()]

@@ -10,8 +10,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
 from surveys.instrument_spec import (
     INSTRUMENTS_DIR,
     InstrumentError,
@@ -20,6 +18,7 @@ from surveys.instrument_spec import (
     load_instrument_file,
 )
 from surveys.models import Instrument
+from zi_tracker.data_files import bundled_paths, resolve_data_file, store_version
 
 
 @dataclass(frozen=True)
@@ -29,19 +28,16 @@ class LoadResult:
 
 
 def bundled_instrument_paths() -> list[Path]:
-    return sorted(INSTRUMENTS_DIR.glob("*.json"))
+    return bundled_paths(INSTRUMENTS_DIR)
 
 
 def resolve_instrument_argument(value: str) -> Path:
     """A path to an instrument file, or the slug of a bundled instrument."""
-    candidate = Path(value)
-    if candidate.suffix == ".json" or candidate.exists():
-        return candidate
-    bundled = INSTRUMENTS_DIR / f"{value}.json"
-    if not bundled.exists():
+    path = resolve_data_file(value, INSTRUMENTS_DIR)
+    if path is None:
         names = ", ".join(p.stem for p in bundled_instrument_paths())
         raise InstrumentError(value, f"no bundled instrument of that name; bundled: {names}")
-    return bundled
+    return path
 
 
 def _check_storable(spec: InstrumentSpec) -> None:
@@ -60,27 +56,22 @@ def load_instrument_path(path: Path) -> LoadResult:
     # Stored as plain JSON; parse_instrument reads numbers written either way.
     definition = json.loads(Path(path).read_text(encoding="utf-8"))
     digest = content_hash(spec)
-    with transaction.atomic():
-        # Serialise concurrent loaders of the same slug so versions stay consecutive.
-        existing = list(
-            Instrument.objects.select_for_update()
-            .filter(slug=spec.slug)
-            .defer("definition")
-            .order_by("-version")
-        )
-        for instrument in existing:
-            if instrument.content_hash == digest:
-                return LoadResult(instrument, created=False)
-        instrument = Instrument.objects.create(
+    instrument, created = store_version(
+        Instrument,
+        slug=spec.slug,
+        content_hash=digest,
+        defer=("definition",),
+        create=lambda version: Instrument.objects.create(
             slug=spec.slug,
-            version=(existing[0].version + 1) if existing else 1,
+            version=version,
             kind=spec.kind,
             title=spec.title.id[:200],
             lke_question=spec.lke_question,
             content_hash=digest,
             definition=definition,
-        )
-    return LoadResult(instrument, created=True)
+        ),
+    )
+    return LoadResult(instrument, created=created)
 
 
 def load_bundled_instruments() -> list[LoadResult]:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -24,8 +24,8 @@ from dashboards.models import ProposalRecord
 from dashboards.overview import overseen_programmes, overview, overview_choices
 from dashboards.selectors import plan_drafts
 from evaluations.selectors import score_status
-from pokja.access import get_programme_for_user
-from pokja.models import Pokja, Programme, programme_today
+from pokja.access import get_pokja_for_user, get_programme_for_user
+from pokja.models import Programme, programme_today
 from pokja.selectors import change_agents_pokja
 from pokja.spreadsheets import xlsx_response
 
@@ -84,17 +84,10 @@ def change_agents_to_lke(request, unit_code: str, year: int):
     return redirect("change_agents", **programme.url_kwargs())
 
 
-def _get_pokja_for_user(request, unit_code: str, year: int, number: int):
-    programme, access = get_programme_for_user(request.user, unit_code, year)
-    pokja = get_object_or_404(Pokja, programme=programme, number=number)
-    pokja.programme = programme
-    return programme, access, pokja
-
-
 @login_required
 def pokja_plan_drafts(request, unit_code: str, year: int, number: int):
     """Activities the current LKE answers suggest for this Pokja, most points at stake first."""
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     return render(
         request,
         "dashboards/plan_drafts.html",
@@ -111,7 +104,7 @@ def pokja_plan_drafts(request, unit_code: str, year: int, number: int):
 @login_required
 @require_POST
 def plan_draft_accept(request, unit_code: str, year: int, number: int, question: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     if not access.is_chair_of(pokja.pk):
         raise PermissionDenied
     try:
@@ -218,7 +211,7 @@ def programme_score_status(request, unit_code: str, year: int):
 def pokja_dashboard_view(request, unit_code: str, year: int, number: int):
     """A Pokja's page: its area score, the questions worth most points, its plan (mine first),
     what is late and what happened lately."""
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     return render(
         request,
         "dashboards/pokja_dashboard.html",

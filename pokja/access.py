@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from pokja.models import Programme, ProgrammeRole, Unit, UnitRole
+from pokja.models import Pokja, Programme, ProgrammeRole, Unit, UnitRole
 from pokja.selectors import unit_ancestor_ids, unit_ids_with_descendants
 
 Kind = ProgrammeRole.Kind
@@ -94,14 +95,6 @@ class ProgrammeAccess:
 
     def is_chair_of(self, pokja_id: int | None) -> bool:
         return self.can_coordinate or (pokja_id is not None and pokja_id in self.chair_pokja_ids)
-
-    def role_labels(self) -> list[str]:
-        labels = [str(Kind(kind).label) for kind in sorted(self.roles)]
-        if self.unit_admin:
-            labels.append(str(UnitRole.Kind.ADMIN.label))
-        if self.oversight:
-            labels.append(str(UnitRole.Kind.OVERSIGHT.label))
-        return labels
 
 
 NO_ACCESS = ProgrammeAccess(programme_id=0)
@@ -242,3 +235,12 @@ def can_manage_account(user, person, *, unit_ids: set[int] | None = None) -> boo
         programme__unit_id__in=manageable
     )
     return not (outside_unit_roles.exists() or outside_programme_roles.exists())
+
+
+def get_pokja_for_user(user, unit_code: str, year: int, number: int):
+    """Pokja NUMBER of the programme UNIT-CODE/YEAR, with the programme and the user's access
+    to it; 404 if they may not see the programme."""
+    programme, access = get_programme_for_user(user, unit_code, year)
+    pokja = get_object_or_404(Pokja, programme=programme, number=number)
+    pokja.programme = programme
+    return programme, access, pokja

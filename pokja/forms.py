@@ -398,3 +398,17 @@ class ChangeAgentChangeForm(forms.ModelForm):
         model = ChangeAgentChange
         fields = ["title", "description", "made_on", "integrated", "integration_note"]
         widgets = {"made_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+def add_validation_errors(form, exc: ValidationError, *, file_field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: each message on its field where the form
+    has that field (a service's ``file`` on `file_field`), the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            if field == "file" and file_field:
+                target = file_field
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)

@@ -16,6 +16,7 @@ from audit.selectors import audit_history_for
 from pokja import people_services as people
 from pokja import services
 from pokja.access import can_manage_account, get_unit_for_manager, manageable_unit_ids
+from pokja.forms import add_validation_errors
 from pokja.models import ProgrammeRole, Unit, UnitRole, User
 from pokja.people_forms import (
     PeopleFilterForm,
@@ -60,16 +61,6 @@ def _require_account_rights(request, person: User) -> None:
 
 def _allow_oversight(user) -> bool:
     return manageable_unit_ids(user) is None
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _give_role(*, actor: User, unit: Unit, person: User, form: RoleGiveForm | PersonCreateForm):
@@ -150,7 +141,7 @@ def unit_person_create(request, unit_code: str):
                 if send_link:
                     people.person_send_password_reset(actor=request.user, unit=unit, person=person)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             if send_link:
                 messages.success(
@@ -176,7 +167,7 @@ def unit_person_detail(request, unit_code: str, user_id: int):
                     actor=request.user, unit=unit, person=person, **edit_form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(edit_form, exc)
+                add_validation_errors(edit_form, exc)
             else:
                 messages.success(request, _("Details saved."))
                 return redirect("unit_person_detail", unit_code=unit.code, user_id=person.pk)
@@ -218,7 +209,7 @@ def unit_person_role_give(request, unit_code: str, user_id: int):
         try:
             _give_role(actor=request.user, unit=unit, person=person, form=form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Role given to %(user)s.") % {"user": person})
             return redirect("unit_person_detail", unit_code=unit.code, user_id=person.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.selectors import audit_history_for
 from pokja.access import get_programme_for_user
-from pokja.forms import read_only
+from pokja.forms import add_validation_errors, read_only
 from surveys import exports, public_views, services
 from surveys.codes import format_code
 from surveys.forms import (
@@ -140,7 +140,7 @@ def survey_create(request, unit_code: str, year: int):
                 status=data["status"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Survey created."))
             return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
@@ -177,7 +177,7 @@ def survey_edit(request, unit_code: str, year: int, survey_id: int):
                 **{name: data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Survey settings saved."))
             return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
@@ -249,7 +249,7 @@ def survey_codes(request, unit_code: str, year: int, survey_id: int):
                 actor=request.user, survey=survey, count=form.cleaned_data["count"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             slips = [
                 {
@@ -432,7 +432,7 @@ def official_figure(request, unit_code: str, year: int, question: int):
                 source=form.cleaned_data["source"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The official figure is saved and now in force."))
             return redirect("survey_list", **programme.url_kwargs())
@@ -448,13 +448,3 @@ def official_figure(request, unit_code: str, year: int, question: int):
             history=audit_history_for(current)[:20] if current else [],
         ),
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)

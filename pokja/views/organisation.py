@@ -18,7 +18,13 @@ from django.views.i18n import set_language
 from audit.selectors import audit_history_for
 from pokja import services
 from pokja.access import get_programme_for_user, manageable_unit_ids, programme_access
-from pokja.forms import ProgrammeCreateForm, ProgrammeSettingsForm, RoleAddForm, read_only
+from pokja.forms import (
+    ProgrammeCreateForm,
+    ProgrammeSettingsForm,
+    RoleAddForm,
+    add_validation_errors,
+    read_only,
+)
 from pokja.models import Evidence, Pokja, ProgrammeRole, RoleInvitation, Unit
 from pokja.selectors import invitations_to, open_invitations, plan_status_counts
 
@@ -104,7 +110,7 @@ def programme_create(request):
                 pencanangan_date=data["pencanangan_date"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Programme created with its six Pokja."))
             return redirect("programme_detail", **programme.url_kwargs())
@@ -145,7 +151,7 @@ def programme_settings(request, unit_code: str, year: int):
                     changes["pakta_document"] = evidence
                 services.programme_update(actor=request.user, programme=programme, **changes)
         except ValidationError as exc:
-            _add_errors(form, exc, file_field="pakta_file")
+            add_validation_errors(form, exc, file_field="pakta_file")
         else:
             messages.success(request, _("Programme settings saved."))
             return redirect("programme_detail", **programme.url_kwargs())
@@ -188,7 +194,7 @@ def programme_roles(request, unit_code: str, year: int):
                     pokja=data.get("pokja"),
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             if form.person is not None:
                 messages.success(request, _("Role given to %(user)s.") % {"user": form.person})
@@ -320,18 +326,6 @@ def evidence_download(request, pk: int):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-def _add_errors(form, exc: ValidationError, *, file_field: str | None = None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            if field == "file" and file_field:
-                target = file_field
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 @require_POST

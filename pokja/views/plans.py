@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pokja import services
-from pokja.access import ProgrammeAccess, get_programme_for_user
+from pokja.access import ProgrammeAccess, get_pokja_for_user, get_programme_for_user
 from pokja.forms import (
     MONTHS,
     CommentForm,
@@ -30,6 +30,7 @@ from pokja.forms import (
     PlanImportForm,
     PlanItemForm,
     PlanQuickUpdateForm,
+    add_validation_errors,
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
@@ -47,22 +48,14 @@ from pokja.selectors import (
 )
 from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
-from pokja.views.organisation import _add_errors
 
 PAGE_SIZE = 50
 Status = ActionPlanItem.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _get_pokja_for_user(request, unit_code: str, year: int, number: int):
-    programme, access = get_programme_for_user(request.user, unit_code, year)
-    pokja = get_object_or_404(Pokja, programme=programme, number=number)
-    pokja.programme = programme
-    return programme, access, pokja
-
-
 def _get_item_for_user(request, unit_code: str, year: int, number: int, item_id: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     item = get_object_or_404(
         ActionPlanItem.objects.select_related("sub_area"), pk=item_id, pokja=pokja
     )
@@ -147,7 +140,7 @@ def _sub_areas(pokja: Pokja):
 
 @login_required
 def pokja_plan(request, unit_code: str, year: int, number: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     today = programme_today()
     members = pokja_members(pokja)
     filter_form = PlanFilterForm(request.GET or None, members=members, sub_areas=_sub_areas(pokja))
@@ -182,14 +175,14 @@ def _query_without_page(request) -> str:
 
 @login_required
 def plan_item_create(request, unit_code: str, year: int, number: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     _require_edit(access, pokja)
     form = PlanItemForm(request.POST or None, pokja=pokja, members=pokja_members(pokja))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.action_plan_create(actor=request.user, pokja=pokja, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("%(code)s added to the plan.") % {"code": item.code})
             return redirect(_item_url(item))
@@ -224,7 +217,7 @@ def plan_item_edit(request, unit_code: str, year: int, number: int, item_id: int
         try:
             services.action_plan_update(actor=request.user, access=access, item=item, **changes)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("%(code)s saved.") % {"code": item.code})
             return redirect(_item_url(item))
@@ -395,7 +388,7 @@ def plan_item_evidence_add(request, unit_code: str, year: int, number: int, item
                     title=data["title"],
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Evidence attached to %(code)s.") % {"code": item.code})
             return redirect(_item_url(item) + "#evidence")
@@ -435,7 +428,7 @@ def plan_item_comment(request, unit_code: str, year: int, number: int, item_id: 
                 actor=request.user, item=item, text=form.cleaned_data["text"], access=access
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Comment added."))
             return redirect(_item_url(item) + "#history")
@@ -461,7 +454,7 @@ def plan_item_monitoring(request, unit_code: str, year: int, number: int, item_i
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Monthly realisation saved."))
             return redirect(_item_url(item) + "#monitoring")
@@ -473,7 +466,7 @@ def plan_item_monitoring(request, unit_code: str, year: int, number: int, item_i
 
 @login_required
 def pokja_plan_monitoring(request, unit_code: str, year: int, number: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     return render(
         request,
         "pokja/plan_monitoring.html",
@@ -492,7 +485,7 @@ def pokja_plan_monitoring(request, unit_code: str, year: int, number: int):
 
 @login_required
 def pokja_plan_import(request, unit_code: str, year: int, number: int):
-    programme, access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     _require_edit(access, pokja)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     errors = []
@@ -550,7 +543,7 @@ def _template_rows(pokja: Pokja) -> list[list]:
 
 @login_required
 def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: str):
-    programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, _access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     filename = f"rencana-aksi-pokja{pokja.number}-{programme.unit.code.lower()}-{programme.year}"
     if fmt == "csv":
         body = write_csv(header_row(), _template_rows(pokja))
@@ -595,7 +588,7 @@ def pokja_plan_template(request, unit_code: str, year: int, number: int, fmt: st
 @login_required
 def pokja_plan_export(request, unit_code: str, year: int, number: int):
     """The plan as a spreadsheet; its first columns are the import template's."""
-    programme, _access, pokja = _get_pokja_for_user(request, unit_code, year, number)
+    programme, _access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     today = programme_today()
     items = plan_items(pokja=pokja, today=today).prefetch_related("questions")
     header = export_header(with_return_reason=True)

@@ -25,6 +25,7 @@ from pokja.forms import (
     EvidenceLinkForm,
     EvidencePickForm,
     FindingForm,
+    add_validation_errors,
 )
 from pokja.hooks import page_actions
 from pokja.models import AuditFinding, ChangeAgent, ChangeAgentChange
@@ -35,7 +36,6 @@ from pokja.selectors import (
     findings_pokja,
     tlhp_settled,
 )
-from pokja.views.organisation import _add_errors
 
 
 def _can_keep(access: ProgrammeAccess, pokja) -> bool:
@@ -105,7 +105,7 @@ def finding_create(request, unit_code: str, year: int):
                 actor=request.user, programme=programme, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Finding recorded."))
             return redirect(_finding_url(finding))
@@ -153,7 +153,7 @@ def finding_detail(request, unit_code: str, year: int, finding_id: int):
             try:
                 services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Finding saved."))
                 return redirect(_finding_url(finding))
@@ -195,7 +195,7 @@ def finding_evidence_add(request, unit_code: str, year: int, finding_id: int):
                     actor=request.user, finding=finding, uploaded=data["file"], title=data["title"]
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Evidence attached to the finding."))
             return redirect(_finding_url(finding) + "#evidence")
@@ -306,7 +306,7 @@ def change_agent_create(request, unit_code: str, year: int):
                 actor=request.user, programme=programme, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("%(name)s added as change agent.") % {"name": agent})
             return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
@@ -325,7 +325,7 @@ def change_agent_edit(request, unit_code: str, year: int, agent_id: int):
         try:
             services.change_agent_update(actor=request.user, agent=agent, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Change agent saved."))
             return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
@@ -359,7 +359,7 @@ def agent_change_create(request, unit_code: str, year: int, agent_id: int):
                 actor=request.user, agent=agent, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Change recorded."))
             return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
@@ -380,7 +380,7 @@ def agent_change_edit(request, unit_code: str, year: int, agent_id: int, change_
                 actor=request.user, change=change, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Change saved."))
             return redirect(_agents_url(programme) + f"#agent-{agent.pk}")

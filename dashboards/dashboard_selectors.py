@@ -708,10 +708,6 @@ class CoordinatorDashboard:
     record: ProposalRecord | None
     today: datetime.date
 
-    @property
-    def prerequisites_met(self) -> int:
-        return sum(1 for p in self.prerequisites if p.met)
-
 
 @dataclass(frozen=True)
 class FigureRow:

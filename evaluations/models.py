@@ -237,10 +237,6 @@ class AssessmentSection(models.Model):
         return self.name
 
     @property
-    def is_area(self) -> bool:
-        return self.pokja_number is not None
-
-    @property
     def unit_locked(self) -> bool:
         """The unit's answers, notes and evidence are frozen once the section is submitted."""
         return self.status != Status.DRAFT

@@ -112,10 +112,6 @@ class Completeness:
     with_evidence: int  # questions whose answer has evidence attached
 
     @property
-    def is_complete(self) -> bool:
-        return self.answered == self.total
-
-    @property
     def percent(self) -> Decimal:
         """Answered questions as a percentage (exact; display() it)."""
         if not self.total:

@@ -207,10 +207,6 @@ class QuestionRow:
     def is_count(self) -> bool:
         return self.spec.kind == "count"
 
-    @property
-    def is_index(self) -> bool:
-        return self.spec.kind == INDEX
-
     def _option(self, value: AnswerValue) -> OptionSpec | None:
         if self.spec.kind != CHOICE or value is None:
             return None
@@ -223,11 +219,6 @@ class QuestionRow:
     @property
     def tpi_option(self) -> OptionSpec | None:
         return self._option(self.tpi_value)
-
-    @property
-    def tpi_differs(self) -> bool:
-        """The TPI's answer is in force and differs from the unit's."""
-        return self.tpi_value is not None and self.tpi_value != self.unit_value
 
     @property
     def answered(self) -> bool:

@@ -108,10 +108,6 @@ class Notification(models.Model):
         return f"{self.recipient}: {self.kind} {self.item_type} {self.item_id}"
 
     @property
-    def is_urgent(self) -> bool:
-        return self.kind not in self.NON_URGENT
-
-    @property
     def is_event(self) -> bool:
         return self.kind in self.EVENTS
 

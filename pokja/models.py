@@ -667,10 +667,6 @@ class AuditFinding(models.Model):
     def __str__(self):
         return self.title[:200]
 
-    @property
-    def is_settled(self) -> bool:
-        return self.follow_up_status == self.FollowUp.SETTLED
-
 
 class ChangeAgent(models.Model):
     """A change agent (agen perubahan) appointed in the unit for the programme year."""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from audit.services import audit_change, audit_record, audit_snapshot
 from pokja import signin
-from pokja.models import Programme, ProgrammeRole, Unit, UnitRole, User
+from pokja.models import ProgrammeRole, Unit, UnitRole, User
 from zi_tracker.http import site_url
 
 PERSON_FIELDS = ("username", "full_name", "position", "email", "phone", "is_active")
@@ -200,7 +200,3 @@ def unit_role_remove(*, actor: User, role: UnitRole) -> None:
         unit_id=role.unit_id,
     )
     role.delete()
-
-
-def programmes_of_unit(unit: Unit) -> QuerySet[Programme]:
-    return unit.programmes.select_related("unit").order_by("-year")

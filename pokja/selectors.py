@@ -250,22 +250,6 @@ def plan_items_awaiting_verification(programme: Programme) -> QuerySet[ActionPla
     )
 
 
-def plan_items_due_soon(
-    programme: Programme, *, within_days: int = 7, today: datetime.date | None = None
-) -> QuerySet[ActionPlanItem]:
-    """Open items due from today to `within_days` days ahead (for reminders)."""
-    today = today or programme_today()
-    return (
-        plan_items(programme=programme, today=today)
-        .filter(
-            status__in=ActionPlanItem.OPEN_STATUSES,
-            due_date__gte=today,
-            due_date__lte=today + datetime.timedelta(days=within_days),
-        )
-        .order_by("due_date", "pokja__number", "number")
-    )
-
-
 @dataclass
 class MonitoringRow:
     item: ActionPlanItem

@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import column_index_from_string
 
 from evaluations.framework_spec import CHOICE, INDEX, FrameworkSpec, QuestionSpec
 from evaluations.scoring import AnswerValue, Breakdown, RatioValue, display, ratio_values
@@ -519,7 +518,3 @@ def lke_workbook(report: LkeReport, *, progress: Progress | None = None) -> byte
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def column_number(letter: str) -> int:
-    return column_index_from_string(letter)

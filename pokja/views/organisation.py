@@ -124,7 +124,9 @@ def programme_settings(request, unit_code: str, year: int):
         "pencanangan_date": programme.pencanangan_date,
         "status": programme.status,
     }
-    form = ProgrammeSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProgrammeSettingsForm(
+        request.POST or None, request.FILES or None, initial=initial, programme=programme
+    )
     if not can_change:
         read_only(form)
     if request.method == "POST" and form.is_valid():

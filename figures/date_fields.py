@@ -71,6 +71,17 @@ def check_date_range(
         raise out_of_range_error(label, earliest, latest)
 
 
+def years_after(day: datetime.date, years: int) -> datetime.date | None:
+    """The same day ``years`` later (28 February for 29 February), or None past year 9999."""
+    year = day.year + years
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
 class _IsoFirst:
     """Input formats: ISO first, then the active language's (read when a value is parsed)."""
 

@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from figures.date_fields import (
     DateField,
     bound_dates_to_programme,
-    check_date_range,
     date_formfield,
-    programme_date_range,
 )
 from pokja.models import (
     ActionPlanItem,
@@ -42,22 +40,18 @@ class ProgrammeCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
 
+    def clean_year(self):
+        # The declaration's range follows the year typed above it (cleaned after it).
+        year = self.cleaned_data["year"]
+        bound_dates_to_programme(self, year)
+        return year
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("target") == Programme.Target.WBBM and not cleaned.get("holds_wbk"):
             self.add_error(
                 "target", _("WBBM can be the target only for a unit that already holds WBK.")
             )
-        # The declaration's range follows the year typed in the same form.
-        if cleaned.get("year") and cleaned.get("pencanangan_date"):
-            try:
-                check_date_range(
-                    cleaned["pencanangan_date"],
-                    self.fields["pencanangan_date"].label,
-                    *programme_date_range(cleaned["year"]),
-                )
-            except ValidationError as exc:
-                self.add_error("pencanangan_date", exc)
         return cleaned
 
 

@@ -324,6 +324,20 @@ def evidence_download(request, pk: int):
     return response
 
 
+def tell_if_title_kept(request, evidence) -> None:
+    """A file already stored by another Pokja keeps its title (services.evidence_add_file):
+    say so, rather than silently showing the old title."""
+    if getattr(evidence, "kept_title", False):
+        messages.info(
+            request,
+            _(
+                "This file is already stored as “%(title)s” by another Pokja: it is attached "
+                "under that title."
+            )
+            % {"title": evidence.title},
+        )
+
+
 def _add_errors(form, exc: ValidationError, *, file_field: str | None = None) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

@@ -35,7 +35,7 @@ from pokja.selectors import (
     findings_pokja,
     tlhp_settled,
 )
-from pokja.views.organisation import _add_errors
+from pokja.views.organisation import _add_errors, tell_if_title_kept
 
 
 def _can_keep(access: ProgrammeAccess, pokja) -> bool:
@@ -191,9 +191,10 @@ def finding_evidence_add(request, unit_code: str, year: int, finding_id: int):
                     actor=request.user, finding=finding, evidence=data["evidence"]
                 )
             else:
-                services.finding_add_file(
+                evidence = services.finding_add_file(
                     actor=request.user, finding=finding, uploaded=data["file"], title=data["title"]
                 )
+                tell_if_title_kept(request, evidence)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -50,6 +50,7 @@ from evaluations.selectors import (
 )
 from figures import formatting as fmt
 from figures import palette
+from figures.date_fields import years_after
 from figures.rounding import half_up, share_of_weight
 from pokja.models import ActionPlanItem, Pokja, Programme, User, programme_today
 from pokja.selectors import (
@@ -587,15 +588,13 @@ def proposal_prerequisites(
         )
     else:
         start = programme.pencanangan_date
-        try:
-            due = start.replace(year=start.year + YEARS_BUILDING)
-        except ValueError:  # 29 February
-            due = start.replace(year=start.year + YEARS_BUILDING, day=28)
+        due = years_after(start, YEARS_BUILDING)
         items.append(
             Prerequisite(
                 "one_year",
                 _("At least %(n)s year of building ZI") % {"n": YEARS_BUILDING},
-                today >= due,
+                # A date stored before dates had a range (year 9999) is never reached.
+                today >= due if due is not None else False,
                 _("Since %(start)s; reached on %(due)s.")
                 % {"start": fmt.day(start), "due": fmt.day(due)},
             )

@@ -324,9 +324,13 @@ def lke_evidence_upload(request, unit_code: str, year: int, number: int):
         )
     except ValidationError as exc:
         return _question_response(request, ctx, error=_error_text(exc), open_evidence=True)
-    return _question_response(
-        request, ctx, saved=_("“%(title)s” attached.") % {"title": evidence.title}
-    )
+    saved = _("“%(title)s” attached.") % {"title": evidence.title}
+    if getattr(evidence, "kept_title", False):
+        saved = _(
+            "This file is already stored as “%(title)s” by another Pokja: it is attached "
+            "under that title."
+        ) % {"title": evidence.title}
+    return _question_response(request, ctx, saved=saved)
 
 
 @login_required
@@ -351,9 +355,13 @@ def lke_evidence_link(request, unit_code: str, year: int, number: int):
         )
     except ValidationError as exc:
         return _question_response(request, ctx, error=_error_text(exc), open_evidence=True)
-    return _question_response(
-        request, ctx, saved=_("“%(title)s” attached.") % {"title": evidence.title}
-    )
+    saved = _("“%(title)s” attached.") % {"title": evidence.title}
+    if getattr(evidence, "kept_title", False):
+        saved = _(
+            "This file is already stored as “%(title)s” by another Pokja: it is attached "
+            "under that title."
+        ) % {"title": evidence.title}
+    return _question_response(request, ctx, saved=saved)
 
 
 @login_required

@@ -18,13 +18,10 @@ from audit.selectors import (
     audit_filter,
     audit_object_types,
 )
+from figures.date_fields import DateField
 from pokja.access import get_programme_for_user
 
 PAGE_SIZE = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AuditFilterForm(forms.Form):
@@ -36,8 +33,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), *AuditEntry.Action.choices],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("Until"), required=False)
 
     def __init__(self, *args, actors: list[str], object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)

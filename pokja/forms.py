@@ -4,6 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from figures.date_fields import (
+    DateField,
+    bound_dates_to_programme,
+    date_formfield,
+)
 from pokja.models import (
     ActionPlanItem,
     AuditFinding,
@@ -19,10 +24,6 @@ from pokja.models import (
 from pokja.people_services import people_of_unit
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ProgrammeCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Evaluation year"), min_value=2014, max_value=2100)
@@ -33,13 +34,17 @@ class ProgrammeCreateForm(forms.Form):
     )
     target = forms.ChoiceField(label=_("Target predicate"), choices=Programme.Target.choices)
     holds_wbk = forms.BooleanField(label=_("The unit already holds WBK"), required=False)
-    pencanangan_date = forms.DateField(
-        label=_("Date of the declaration (pencanangan)"), required=False, widget=DateInput
-    )
+    pencanangan_date = DateField(label=_("Date of the declaration (pencanangan)"), required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+    def clean_year(self):
+        # The declaration's range follows the year typed above it (cleaned after it).
+        year = self.cleaned_data["year"]
+        bound_dates_to_programme(self, year)
+        return year
 
     def clean(self):
         cleaned = super().clean()
@@ -53,13 +58,15 @@ class ProgrammeCreateForm(forms.Form):
 class ProgrammeSettingsForm(forms.Form):
     target = forms.ChoiceField(label=_("Target predicate"), choices=Programme.Target.choices)
     holds_wbk = forms.BooleanField(label=_("The unit already holds WBK"), required=False)
-    pencanangan_date = forms.DateField(
-        label=_("Date of the declaration (pencanangan)"), required=False, widget=DateInput
-    )
+    pencanangan_date = DateField(label=_("Date of the declaration (pencanangan)"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Programme.Status.choices)
     pakta_file = forms.FileField(
         label=_("Signed pakta integritas / piagam (PDF or photo)"), required=False
     )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates_to_programme(self, programme.year)
 
     def clean(self):
         cleaned = super().clean()
@@ -205,8 +212,8 @@ class PlanItemForm(forms.Form):
         help_text=_("Members of this Pokja responsible for the activity."),
         widget=forms.CheckboxSelectMultiple,
     )
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+    start_date = DateField(label=_("Start date"))
+    due_date = DateField(label=_("Due date"))
 
     def __init__(self, *args, pokja: Pokja, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,6 +225,7 @@ class PlanItemForm(forms.Form):
             sub_area__area__code=pokja.area_code
         ).order_by("order")
         self.fields["owners"].queryset = members
+        bound_dates_to_programme(self, pokja.programme.year)
 
     def clean(self):
         cleaned = super().clean()
@@ -359,8 +367,18 @@ class PlanImportForm(forms.Form):
 # --------------------------------------------------------------------------- registers
 
 
-class FindingForm(forms.ModelForm):
+class ProgrammeRecordForm(forms.ModelForm):
+    """A record of a programme's registers: its dates are the shared date fields, in the
+    programme's range."""
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates_to_programme(self, programme.year)
+
+
+class FindingForm(ProgrammeRecordForm):
     class Meta:
+        formfield_callback = date_formfield
         model = AuditFinding
         fields = [
             "source",
@@ -377,27 +395,25 @@ class FindingForm(forms.ModelForm):
             "settled_on",
         ]
         widgets = {
-            "report_date": DateInput,
-            "follow_up_due": DateInput,
-            "settled_on": DateInput,
             "description": forms.Textarea(attrs={"rows": 3}),
             "recommendation": forms.Textarea(attrs={"rows": 3}),
             "follow_up": forms.Textarea(attrs={"rows": 3}),
         }
 
 
-class ChangeAgentForm(forms.ModelForm):
+class ChangeAgentForm(ProgrammeRecordForm):
     class Meta:
+        formfield_callback = date_formfield
         model = ChangeAgent
         fields = ["name", "position", "decree_number", "appointed_on"]
-        widgets = {"appointed_on": DateInput}
 
 
-class ChangeAgentChangeForm(forms.ModelForm):
+class ChangeAgentChangeForm(ProgrammeRecordForm):
     class Meta:
+        formfield_callback = date_formfield
         model = ChangeAgentChange
         fields = ["title", "description", "made_on", "integrated", "integration_note"]
-        widgets = {"made_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 def add_validation_errors(form, exc: ValidationError, *, file_field: str | None = None) -> None:

@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from figures.date_fields import EARLIEST, LATEST, check_date_range, programme_date_range
 from pokja.spreadsheets import Cell
 
 TITLE_MAX = 200
@@ -215,6 +217,7 @@ class PlanImportContext:
     members: Mapping[str, int]  # username, lower case -> user id
     # name, lower case -> user id; None where two members share the name
     member_names: Mapping[str, int | None] = field(default_factory=dict)
+    year: int | None = None  # the programme's evaluation year: the dates' range follows it
 
     def member(self, text: str) -> tuple[int | None, str]:
         """(user id, "") for the member `text` names, by username first, then by name;
@@ -372,9 +375,12 @@ def _check_row(
         elif user_id not in owner_ids:
             owner_ids.append(user_id)
 
+    dates_range = programme_date_range(context.year) if context.year else (EARLIEST, LATEST)
     start = _date(values.get("tanggal_mulai"))
     if start is None:
         bad("tanggal_mulai", values.get("tanggal_mulai"), _("Required: %(f)s.") % {"f": DATE_HELP})
+    elif not _in_range("tanggal_mulai", start, dates_range, bad, written):
+        start = None
     due = _date(values.get("tanggal_selesai"))
     if due is None:
         bad(
@@ -382,6 +388,8 @@ def _check_row(
             values.get("tanggal_selesai"),
             _("Required: %(f)s.") % {"f": DATE_HELP},
         )
+    elif not _in_range("tanggal_selesai", due, dates_range, bad, written):
+        due = None
     elif start is not None and due < start:
         bad(
             "tanggal_selesai",
@@ -490,6 +498,16 @@ def _whole_number(text: str) -> int | None:
     if re.fullmatch(r"\d{1,6}\.0+", text):
         return int(text.split(".")[0])
     return None
+
+
+def _in_range(column, value, dates_range, bad, written) -> bool:
+    """The same range as the plan item form's dates; False (and the row's error) outside."""
+    try:
+        check_date_range(value, written.get(column, column), *dates_range)
+    except ValidationError as exc:
+        bad(column, value.isoformat(), " ".join(exc.messages))
+        return False
+    return True
 
 
 def _date(value: Cell) -> datetime.date | None:

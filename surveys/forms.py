@@ -9,19 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from figures.date_fields import DateField, bound_dates_to_programme
 from surveys.instrument_spec import InstrumentSpec
 from surveys.models import Instrument, Survey, localized
 from surveys.services import Answers
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        # <input type="date"> takes ISO dates whatever the page's language.
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def latest_instruments():
@@ -68,10 +61,9 @@ class SurveyForm(forms.Form):
         label=_("Instrument"), queryset=Instrument.objects.none(), empty_label=None
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("First day"), widget=DateInput)
-    end_date = forms.DateField(
+    start_date = DateField(label=_("First day"))
+    end_date = DateField(
         label=_("Last day"),
-        widget=DateInput,
         help_text=_("The survey closes by itself after this day."),
     )
     population = forms.IntegerField(
@@ -99,8 +91,9 @@ class SurveyForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Survey.Status.choices)
 
-    def __init__(self, *args, instrument_queryset, **kwargs):
+    def __init__(self, *args, instrument_queryset, year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_dates_to_programme(self, year)
         self.fields["instrument"].queryset = instrument_queryset
         self.fields["instrument"].label_from_instance = lambda i: (
             f"{i.title} ({i.slug} v{i.version})"

@@ -123,7 +123,9 @@ def survey_create(request, unit_code: str, year: int):
         if chosen is not None:
             initial["instrument"] = chosen.pk
             initial["title"] = f"{chosen.title} {programme.unit.name} {programme.year}"
-    form = SurveyForm(request.POST or None, initial=initial, **_form_kwargs(None))
+    form = SurveyForm(
+        request.POST or None, initial=initial, year=programme.year, **_form_kwargs(None)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,7 +167,9 @@ def survey_edit(request, unit_code: str, year: int, survey_id: int):
         "mode": survey.mode,
         "status": survey.status,
     }
-    form = SurveyForm(request.POST or None, initial=initial, **_form_kwargs(survey))
+    form = SurveyForm(
+        request.POST or None, initial=initial, year=programme.year, **_form_kwargs(survey)
+    )
     if not _can_manage_surveys(access):
         read_only(form)
     if request.method == "POST" and form.is_valid():

@@ -311,13 +311,35 @@ def evidence_add_file(
 ) -> Evidence:
     """Store an uploaded file after checking its size and real type.
 
-    The same file uploaded again to the same programme is the same piece of evidence.
+    The same file uploaded again to the same programme is the same piece of evidence; a new
+    title given with it renames it (audited) when it is the same Pokja's (or, for the
+    programme's own documents, also the programme's). Another Pokja's evidence keeps its
+    title: ``kept_title`` on the returned evidence then says so, for the page to tell.
     """
     checked = check_upload(uploaded)
-    existing = Evidence.objects.filter(
-        programme=programme, sha256=checked.sha256, kind="file"
-    ).first()
+    existing = (
+        Evidence.objects.select_for_update()
+        .filter(programme=programme, sha256=checked.sha256, kind="file")
+        .first()
+    )
     if existing is not None:
+        new_title = title.strip()[:200]
+        existing.kept_title = False
+        if new_title and new_title != existing.title:
+            if existing.pokja_id == (pokja.pk if pokja else None):
+                before = audit_snapshot(existing, EVIDENCE_FIELDS)
+                existing.title = new_title
+                existing.save(update_fields=["title"])
+                audit_change(
+                    actor=actor,
+                    obj=existing,
+                    before=before,
+                    after=audit_snapshot(existing, EVIDENCE_FIELDS),
+                    programme_id=programme.pk,
+                    unit_id=programme.unit_id,
+                )
+            else:
+                existing.kept_title = True
         return existing
     evidence = Evidence(
         programme=programme,

@@ -645,6 +645,7 @@ def import_context(pokja: Pokja) -> PlanImportContext:
         questions=questions,
         members=members,
         member_names=names,
+        year=pokja.programme.year,
     )
 
 

@@ -130,7 +130,9 @@ def programme_settings(request, unit_code: str, year: int):
         "pencanangan_date": programme.pencanangan_date,
         "status": programme.status,
     }
-    form = ProgrammeSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProgrammeSettingsForm(
+        request.POST or None, request.FILES or None, initial=initial, programme=programme
+    )
     if not can_change:
         read_only(form)
     if request.method == "POST" and form.is_valid():
@@ -326,6 +328,20 @@ def evidence_download(request, pk: int):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def tell_if_title_kept(request, evidence) -> None:
+    """A file already stored by another Pokja keeps its title (services.evidence_add_file):
+    say so, rather than silently showing the old title."""
+    if getattr(evidence, "kept_title", False):
+        messages.info(
+            request,
+            _(
+                "This file is already stored as “%(title)s” by another Pokja: it is attached "
+                "under that title."
+            )
+            % {"title": evidence.title},
+        )
 
 
 @require_POST

@@ -48,6 +48,7 @@ from pokja.selectors import (
 )
 from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
+from pokja.views.organisation import tell_if_title_kept
 
 PAGE_SIZE = 50
 Status = ActionPlanItem.Status
@@ -366,6 +367,7 @@ def plan_item_evidence_add(request, unit_code: str, year: int, number: int, item
         bound = {"file_form": form}
     if form.is_valid():
         data = form.cleaned_data
+        evidence = None
         try:
             if kind == "link":
                 services.action_plan_add_link(
@@ -380,7 +382,7 @@ def plan_item_evidence_add(request, unit_code: str, year: int, number: int, item
                     actor=request.user, access=access, item=item, evidence=data["evidence"]
                 )
             else:
-                services.action_plan_add_file(
+                evidence = services.action_plan_add_file(
                     actor=request.user,
                     access=access,
                     item=item,
@@ -391,6 +393,7 @@ def plan_item_evidence_add(request, unit_code: str, year: int, number: int, item
             add_validation_errors(form, exc)
         else:
             messages.success(request, _("Evidence attached to %(code)s.") % {"code": item.code})
+            tell_if_title_kept(request, evidence)
             return redirect(_item_url(item) + "#evidence")
     return _render_item(request, programme, access, pokja, item, **bound)
 

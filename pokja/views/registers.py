@@ -36,6 +36,7 @@ from pokja.selectors import (
     findings_pokja,
     tlhp_settled,
 )
+from pokja.views.organisation import tell_if_title_kept
 
 
 def _can_keep(access: ProgrammeAccess, pokja) -> bool:
@@ -98,7 +99,7 @@ def finding_create(request, unit_code: str, year: int):
     programme, access, keeper, can_keep = _get_findings_for_user(request, unit_code, year)
     if not can_keep:
         raise PermissionDenied
-    form = FindingForm(request.POST or None)
+    form = FindingForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_create(
@@ -117,7 +118,7 @@ def finding_create(request, unit_code: str, year: int):
 
 
 def _render_finding(request, programme, access, keeper, can_keep, finding, **bound):
-    form = bound.get("form") or FindingForm(instance=finding)
+    form = bound.get("form") or FindingForm(instance=finding, programme=programme)
     return render(
         request,
         "pokja/finding_detail.html",
@@ -148,7 +149,7 @@ def finding_detail(request, unit_code: str, year: int, finding_id: int):
     if request.method == "POST":
         if not can_keep:
             raise PermissionDenied
-        form = FindingForm(request.POST, instance=finding)
+        form = FindingForm(request.POST, instance=finding, programme=programme)
         if form.is_valid():
             try:
                 services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
@@ -191,9 +192,10 @@ def finding_evidence_add(request, unit_code: str, year: int, finding_id: int):
                     actor=request.user, finding=finding, evidence=data["evidence"]
                 )
             else:
-                services.finding_add_file(
+                evidence = services.finding_add_file(
                     actor=request.user, finding=finding, uploaded=data["file"], title=data["title"]
                 )
+                tell_if_title_kept(request, evidence)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -299,7 +301,7 @@ def change_agent_create(request, unit_code: str, year: int):
     programme, access, keeper, can_keep = _get_agents_for_user(request, unit_code, year)
     if not can_keep:
         raise PermissionDenied
-    form = ChangeAgentForm(request.POST or None)
+    form = ChangeAgentForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             agent = services.change_agent_create(
@@ -320,7 +322,7 @@ def change_agent_edit(request, unit_code: str, year: int, agent_id: int):
     )
     if not can_keep:
         raise PermissionDenied
-    form = ChangeAgentForm(request.POST or None, instance=agent)
+    form = ChangeAgentForm(request.POST or None, instance=agent, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_agent_update(actor=request.user, agent=agent, **form.cleaned_data)
@@ -352,7 +354,7 @@ def agent_change_create(request, unit_code: str, year: int, agent_id: int):
     )
     if not can_keep:
         raise PermissionDenied
-    form = ChangeAgentChangeForm(request.POST or None)
+    form = ChangeAgentChangeForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_agent_change_create(
@@ -373,7 +375,7 @@ def agent_change_edit(request, unit_code: str, year: int, agent_id: int, change_
     )
     if not can_keep:
         raise PermissionDenied
-    form = ChangeAgentChangeForm(request.POST or None, instance=change)
+    form = ChangeAgentChangeForm(request.POST or None, instance=change, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_agent_change_update(

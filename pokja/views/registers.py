@@ -24,6 +24,7 @@ from pokja.forms import (
     EvidenceFileForm,
     EvidenceLinkForm,
     EvidencePickForm,
+    FindingFilterForm,
     FindingForm,
 )
 from pokja.hooks import page_actions
@@ -71,11 +72,12 @@ def _finding_url(finding: AuditFinding) -> str:
 @login_required
 def findings(request, unit_code: str, year: int):
     programme, access, keeper, can_keep = _get_findings_for_user(request, unit_code, year)
-    status = request.GET.get("status", "")
+    filter_form = FindingFilterForm(request.GET)
+    status = filter_form.valid_data().get("status") or ""
     rows = AuditFinding.objects.filter(programme=programme).annotate(
         evidence_count=Count("evidence")
     )
-    if status in AuditFinding.FollowUp.values:
+    if status:
         rows = rows.filter(follow_up_status=status)
     return render(
         request,
@@ -89,6 +91,7 @@ def findings(request, unit_code: str, year: int):
             "summary": tlhp_settled(programme),
             "status": status,
             "statuses": AuditFinding.FollowUp.choices,
+            "filter_form": filter_form,
         },
     )
 

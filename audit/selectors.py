@@ -39,7 +39,11 @@ def audit_entries_in_scope(
     return AuditEntry.objects.filter(scope)
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def _day_start(day: datetime.date) -> datetime.datetime | None:
+    """The first instant of ``day``; None at the calendar's ends (year 1, year 9999), where
+    the instant cannot be written in UTC: there a bound narrows nothing anyway."""
+    if not datetime.date(1, 1, 2) < day < datetime.date.max:
+        return None
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -51,10 +55,12 @@ def audit_filter(entries: QuerySet[AuditEntry], filters: AuditFilters) -> QueryS
     if filters.action:
         entries = entries.filter(action=filters.action)
     # Whole days in the site's time zone; ranges on the column keep its index usable.
-    if filters.date_from:
-        entries = entries.filter(at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        entries = entries.filter(at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    start = _day_start(filters.date_from) if filters.date_from else None
+    if start is not None:
+        entries = entries.filter(at__gte=start)
+    end = _day_start(filters.date_to) if filters.date_to else None
+    if end is not None:
+        entries = entries.filter(at__lt=end + datetime.timedelta(days=1))
     if filters.text:
         entries = entries.annotate(_changes_text=Cast("changes", TextField())).filter(
             Q(object_repr__icontains=filters.text)

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.prerequisites import AUDIT_OPINIONS, SAKIP_GRADES
+from zi_tracker.forms import Form, QueryForm
 
 
-class ProposalRecordForm(forms.Form):
+class ProposalRecordForm(Form):
     audit_opinion = forms.ChoiceField(
         label=_("Agency audit opinion (BPK)"),
         required=False,
@@ -25,8 +26,8 @@ class ProposalRecordForm(forms.Form):
     )
 
 
-class OverviewFilterForm(forms.Form):
-    """The overview's GET parameters; anything unknown is ignored, never an error."""
+class OverviewFilterForm(QueryForm):
+    """The overview's GET parameters; a rejected one is dropped and told on the page."""
 
     SORTS = (
         ("unit", _("Unit")),
@@ -63,5 +64,4 @@ class OverviewFilterForm(forms.Form):
 
     def filters(self) -> dict[str, str]:
         """The valid parameters (an invalid one is dropped, as if not given)."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.valid_data().items() if v}

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.prerequisites import AUDIT_OPINIONS, SAKIP_GRADES
+from zi_tracker.forms import NOTE_LENGTH
 
 
 class ProposalRecord(models.Model):
@@ -30,7 +31,7 @@ class ProposalRecord(models.Model):
         blank=True,
         choices=[(code, code) for code in SAKIP_GRADES],
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_LENGTH)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

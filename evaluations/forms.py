@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.services import ACTION_LABELS
 from pokja.models import Evidence, Programme
 from pokja.uploads import ALLOWED_EXTENSIONS_TEXT
+from zi_tracker.forms import Form
 
 # What the file chooser offers; the type is still checked by content on the server.
 EVIDENCE_ACCEPT = (
@@ -13,14 +14,14 @@ EVIDENCE_ACCEPT = (
 )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """One side (unit or TPI) of one question; the value is checked against the framework."""
 
     value = forms.CharField(label=_("Answer"), required=False, max_length=60)
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("Allowed: %(types)s.") % {"types": ALLOWED_EXTENSIONS_TEXT},
@@ -29,12 +30,12 @@ class EvidenceUploadForm(forms.Form):
     title = forms.CharField(label=_("Title (optional)"), required=False, max_length=200)
 
 
-class EvidenceLinkForm(forms.Form):
+class EvidenceLinkForm(Form):
     url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
     title = forms.CharField(label=_("Title (optional)"), required=False, max_length=200)
 
 
-class EvidencePickForm(forms.Form):
+class EvidencePickForm(Form):
     evidence = forms.ModelChoiceField(label=_("Evidence"), queryset=Evidence.objects.none())
 
     def __init__(self, *args, programme: Programme, exclude=(), **kwargs):
@@ -54,6 +55,6 @@ def _evidence_label(evidence: Evidence) -> str:
     return f"{evidence.title} ({kind}, {where})"
 
 
-class SectionStatusForm(forms.Form):
+class SectionStatusForm(Form):
     action = forms.ChoiceField(choices=list(ACTION_LABELS.items()))
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -158,13 +159,39 @@ def _overview_response(request, programme, access, assessment, *, layer="effecti
     return render(request, "evaluations/overview.html", context)
 
 
+# A what-if names at most every question once, each answer a letter, a count or an index:
+# anything larger is not a person trying answers, and is refused before it is read or echoed.
+WHAT_IF_MAX_ANSWERS = 200
+WHAT_IF_MAX_LENGTH = 20
+
+
+class WhatIfTooLarge(Exception):
+    pass
+
+
 def _what_if_answers(data) -> dict[int, str]:
     """The hypothetical answers of a what-if: fields ``q<number>``."""
-    return {
+    answers = {
         int(key[1:]): value
         for key, value in data.items()
         if key.startswith("q") and key[1:].isdigit() and len(key) < 8
     }
+    if len(answers) > WHAT_IF_MAX_ANSWERS:
+        raise WhatIfTooLarge(
+            _("At most %(limit)s answers can be tried at once.")
+            % {"limit": number_format(WHAT_IF_MAX_ANSWERS)}
+        )
+    for number, value in sorted(answers.items()):
+        if len(value) > WHAT_IF_MAX_LENGTH:
+            raise WhatIfTooLarge(
+                _("Question %(number)s: an answer has at most %(limit)s characters.")
+                % {"number": number, "limit": number_format(WHAT_IF_MAX_LENGTH)}
+            )
+    return answers
+
+
+def _what_if_refused(request, exc: WhatIfTooLarge):
+    return render(request, "400.html", {"message": str(exc)}, status=400)
 
 
 @login_required
@@ -177,7 +204,10 @@ def lke_overview(request, unit_code: str, year: int):
     layer = request.GET.get("layer", "effective")
     if layer not in selectors.LAYERS:
         layer = "effective"
-    raw = _what_if_answers(request.GET) or None
+    try:
+        raw = _what_if_answers(request.GET) or None
+    except WhatIfTooLarge as exc:
+        return _what_if_refused(request, exc)
     return _overview_response(request, programme, access, assessment, layer=layer, raw=raw)
 
 
@@ -186,7 +216,10 @@ def lke_overview(request, unit_code: str, year: int):
 def lke_what_if(request, unit_code: str, year: int):
     """Score hypothetical answers over the stored ones; nothing is saved."""
     programme, access, assessment = _get_worksheet_for_user(request, unit_code, year)
-    raw = _what_if_answers(request.POST)
+    try:
+        raw = _what_if_answers(request.POST)
+    except WhatIfTooLarge as exc:
+        return _what_if_refused(request, exc)
     return _overview_response(request, programme, access, assessment, raw=raw)
 
 

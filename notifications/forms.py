@@ -3,9 +3,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import NotificationPreference
+from zi_tracker.forms import ModelForm
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(ModelForm):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
@@ -20,11 +24,21 @@ from audit.selectors import (
 )
 from figures.date_fields import DateField
 from pokja.access import get_programme_for_user
+from zi_tracker.forms import QueryForm
 
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(forms.Form):
+# The trail starts with the application; a range past these is a typing slip (and a date
+# near the calendar's end cannot be turned into the instant after its last day).
+EARLIEST_AUDIT_DATE = datetime.date(2000, 1, 1)
+
+
+def _latest_audit_date() -> datetime.date:
+    return datetime.date(timezone.localdate().year + 1, 12, 31)
+
+
+class AuditFilterForm(QueryForm):
     text = forms.CharField(label=_("Text"), max_length=100, required=False)
     actor = forms.ChoiceField(label=_("Who"), required=False)
     object_type = forms.ChoiceField(label=_("Kind of object"), required=False)
@@ -48,6 +62,26 @@ class AuditFilterForm(forms.Form):
             *sorted(((t, object_type_label(t)) for t in object_types), key=lambda c: c[1]),
         ]
 
+    def _clean_day(self, name: str) -> datetime.date | None:
+        day = self.cleaned_data.get(name)
+        latest = _latest_audit_date()
+        if day is not None and not EARLIEST_AUDIT_DATE <= day <= latest:
+            raise ValidationError(
+                _("%(field)s: give a day from %(first)s to %(last)s.")
+                % {
+                    "field": self.fields[name].label,
+                    "first": date_format(EARLIEST_AUDIT_DATE),
+                    "last": date_format(latest),
+                }
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._clean_day("date_from")
+
+    def clean_date_to(self):
+        return self._clean_day("date_to")
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -56,16 +90,15 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> AuditFilters:
-        if not self.is_valid():
-            return AuditFilters()
-        data = self.cleaned_data
+        """The valid parameters; a rejected one narrows nothing (and is told on the page)."""
+        data = self.valid_data()
         return AuditFilters(
-            actor=data["actor"],
-            object_type=data["object_type"],
-            action=data["action"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            text=data["text"].strip(),
+            actor=data.get("actor") or "",
+            object_type=data.get("object_type") or "",
+            action=data.get("action") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            text=(data.get("text") or "").strip(),
         )
 
 
@@ -80,7 +113,7 @@ def audit_trail(request, unit_code: str, year: int):
         include_unit_wide=access.can_manage,
     )
     form = AuditFilterForm(
-        request.GET or None, actors=audit_actors(scope), object_types=audit_object_types(scope)
+        request.GET, actors=audit_actors(scope), object_types=audit_object_types(scope)
     )
     entries = audit_filter(scope, form.filters())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

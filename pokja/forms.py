@@ -22,9 +22,10 @@ from pokja.models import (
     User,
 )
 from pokja.people_services import people_of_unit
+from zi_tracker.forms import LONG_TEXT_LENGTH, Form, ModelForm, QueryForm
 
 
-class ProgrammeCreateForm(forms.Form):
+class ProgrammeCreateForm(Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Evaluation year"), min_value=2014, max_value=2100)
     # The framework model is referenced through the Programme field, never imported upward.
@@ -55,7 +56,7 @@ class ProgrammeCreateForm(forms.Form):
         return cleaned
 
 
-class ProgrammeSettingsForm(forms.Form):
+class ProgrammeSettingsForm(Form):
     target = forms.ChoiceField(label=_("Target predicate"), choices=Programme.Target.choices)
     holds_wbk = forms.BooleanField(label=_("The unit already holds WBK"), required=False)
     pencanangan_date = DateField(label=_("Date of the declaration (pencanangan)"), required=False)
@@ -77,7 +78,7 @@ class ProgrammeSettingsForm(forms.Form):
         return cleaned
 
 
-class RoleAddForm(forms.Form):
+class RoleAddForm(Form):
     """Give a role to one of the unit's people, or invite someone from outside it.
 
     Only the unit's own people are looked up: a username outside the unit becomes an
@@ -178,12 +179,15 @@ class MemberChoiceField(ModelIdsChoiceField):
         return obj.display_name
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(Form):
     """An item's description; its status and progress change through the quick update."""
 
     title = forms.CharField(label=_("Activity"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     sub_area = SubAreaChoiceField(label=_("LKE sub-area"), queryset=None)
     questions = QuestionChoiceField(
@@ -196,12 +200,14 @@ class PlanItemForm(forms.Form):
     expected_output = forms.CharField(
         label=_("Expected output"),
         required=False,
+        max_length=LONG_TEXT_LENGTH,
         help_text=_("What the activity produces (tepat sasaran)."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     success_indicator = forms.CharField(
         label=_("Success indicator"),
         required=False,
+        max_length=LONG_TEXT_LENGTH,
         help_text=_("How you will know it worked (tepat guna)."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -235,7 +241,7 @@ class PlanItemForm(forms.Form):
         return cleaned
 
 
-class PlanQuickUpdateForm(forms.Form):
+class PlanQuickUpdateForm(Form):
     """Status and progress in one go, from the list or the item page (htmx on phones)."""
 
     status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices, required=False)
@@ -254,17 +260,17 @@ class PlanQuickUpdateForm(forms.Form):
     )
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(Form):
     file = forms.FileField(label=_("File or photo"))
     title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
 
 
-class EvidenceLinkForm(forms.Form):
+class EvidenceLinkForm(Form):
     url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
 
-class EvidencePickForm(forms.Form):
+class EvidencePickForm(Form):
     evidence = forms.ModelChoiceField(
         label=_("Existing evidence"), queryset=Evidence.objects.none()
     )
@@ -275,7 +281,7 @@ class EvidencePickForm(forms.Form):
             self.fields["evidence"].queryset = choices
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(
         label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -297,7 +303,7 @@ MONTHS = [
 ]
 
 
-class MonitoringForm(forms.Form):
+class MonitoringForm(Form):
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
     percent = forms.IntegerField(
         label=_("Realisation (%)"),
@@ -318,7 +324,7 @@ class MonitoringForm(forms.Form):
         self.fields["month"].choices = [(m, label) for m, label in MONTHS if m <= last]
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(QueryForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *PlanStatus.choices]
     )
@@ -341,8 +347,8 @@ class PlanFilterForm(forms.Form):
         self.fields["sub_area"].queryset = sub_areas
 
     def filters(self) -> dict:
-        """Selector arguments; anything invalid is ignored (and shown as an error)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Selector arguments; a rejected parameter is ignored (and shown as an error)."""
+        data = self.valid_data()
         late = data.get("late")
         return {
             "status": data.get("status") or None,
@@ -352,7 +358,15 @@ class PlanFilterForm(forms.Form):
         }
 
 
-class PlanImportForm(forms.Form):
+class FindingFilterForm(QueryForm):
+    status = forms.ChoiceField(
+        label=_("Follow-up status"),
+        required=False,
+        choices=[("", _("All")), *AuditFinding.FollowUp.choices],
+    )
+
+
+class PlanImportForm(Form):
     file = forms.FileField(
         label=_("Filled template (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(
@@ -367,7 +381,7 @@ class PlanImportForm(forms.Form):
 # --------------------------------------------------------------------------- registers
 
 
-class ProgrammeRecordForm(forms.ModelForm):
+class ProgrammeRecordForm(ModelForm):
     """A record of a programme's registers: its dates are the shared date fields, in the
     programme's range."""
 

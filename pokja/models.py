@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zi_tracker.forms import LONG_TEXT_LENGTH, NOTE_LENGTH
+
 # The Pokja that keeps each register, by LKE area code (stable codes of the framework data).
 FINDINGS_AREA_CODE = "PW"  # Penguatan Pengawasan keeps the TLHP register
 CHANGE_AGENTS_AREA_CODE = "MP"  # Manajemen Perubahan keeps the change-agent register
@@ -455,7 +457,7 @@ class ActionPlanItem(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("activity"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_LENGTH)
     sub_area = models.ForeignKey(
         "evaluations.FrameworkSubArea",
         verbose_name=_("LKE sub-area"),
@@ -469,11 +471,15 @@ class ActionPlanItem(models.Model):
         related_name="plan_items",
     )
     expected_output = models.TextField(
-        _("expected output"), blank=True, help_text=_("What the activity produces (tepat sasaran).")
+        _("expected output"),
+        blank=True,
+        max_length=LONG_TEXT_LENGTH,
+        help_text=_("What the activity produces (tepat sasaran)."),
     )
     success_indicator = models.TextField(
         _("success indicator"),
         blank=True,
+        max_length=LONG_TEXT_LENGTH,
         help_text=_("How you will know it worked (tepat guna)."),
     )
     owners = models.ManyToManyField(
@@ -487,7 +493,7 @@ class ActionPlanItem(models.Model):
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True, max_length=NOTE_LENGTH)
     evidence = models.ManyToManyField(
         "pokja.Evidence", verbose_name=_("evidence"), blank=True, related_name="plan_items"
     )
@@ -558,7 +564,7 @@ class ActionPlanComment(models.Model):
     author = models.ForeignKey(
         User, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=NOTE_LENGTH)
     # Written as the programme's internal assessor: the Pokja reads it as the TPI's note.
     by_tpi = models.BooleanField(_("TPI note"), default=False)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
@@ -584,7 +590,7 @@ class ActionPlanMonitoring(models.Model):
     percent = models.PositiveSmallIntegerField(
         _("realisation (%)"), validators=[MaxValueValidator(100)]
     )
-    note = models.TextField(_("realisation"), blank=True)
+    note = models.TextField(_("realisation"), blank=True, max_length=NOTE_LENGTH)
     recorded_by = models.ForeignKey(
         User, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -633,8 +639,10 @@ class AuditFinding(models.Model):
     report_number = models.CharField(_("report number (LHP)"), max_length=100, blank=True)
     report_date = models.DateField(_("report date"))
     title = models.CharField(_("finding"), max_length=300)
-    description = models.TextField(_("description of the finding"), blank=True)
-    recommendation = models.TextField(_("recommendation"))
+    description = models.TextField(
+        _("description of the finding"), blank=True, max_length=LONG_TEXT_LENGTH
+    )
+    recommendation = models.TextField(_("recommendation"), max_length=LONG_TEXT_LENGTH)
     amount = models.DecimalField(
         _("amount (Rp)"),
         max_digits=16,
@@ -647,7 +655,7 @@ class AuditFinding(models.Model):
     follow_up_status = models.CharField(
         _("follow-up status"), max_length=12, choices=FollowUp.choices, default=FollowUp.NOT_STARTED
     )
-    follow_up = models.TextField(_("follow-up taken"), blank=True)
+    follow_up = models.TextField(_("follow-up taken"), blank=True, max_length=LONG_TEXT_LENGTH)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
     evidence = models.ManyToManyField(
@@ -702,7 +710,7 @@ class ChangeAgentChange(models.Model):
         related_name="changes",
     )
     title = models.CharField(_("change"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_LENGTH)
     made_on = models.DateField(_("made on"))
     integrated = models.BooleanField(
         _("integrated into the management system"),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pokja.models import Programme, ProgrammeRole, Unit, UnitRole, User
+from zi_tracker.forms import PASSWORD_LENGTH, Form, QueryForm
 
 UNIT_ADMIN = "unit-admin"
 UNIT_OVERSIGHT = "unit-oversight"
@@ -13,7 +14,7 @@ UNIT_KINDS = {UNIT_ADMIN: UnitRole.Kind.ADMIN, UNIT_OVERSIGHT: UnitRole.Kind.OVE
 POKJA_NUMBERS = range(1, 7)
 
 
-class RoleFields(forms.Form):
+class RoleFields(Form):
     """A role in one of the unit's programmes, or over the whole unit."""
 
     role = forms.ChoiceField(label=_("Role"))
@@ -97,6 +98,7 @@ class PersonCreateForm(RoleFields):
         label=_("Initial password"),
         required=False,
         strip=False,
+        max_length=PASSWORD_LENGTH,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
@@ -149,14 +151,14 @@ class PersonCreateForm(RoleFields):
         return cleaned
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(QueryForm):
     ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
 
     q = forms.CharField(label=_("Search"), max_length=100, required=False)

@@ -81,12 +81,11 @@ def _give_role(*, actor: User, unit: Unit, person: User, form: RoleGiveForm | Pe
 @login_required
 def unit_people(request, unit_code: str):
     unit = get_unit_for_manager(request.user, unit_code)
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET)
     persons = people.people_of_unit(unit)
-    status, query = PeopleFilterForm.ACTIVE, ""
-    if form.is_valid():
-        status = form.cleaned_data["status"] or PeopleFilterForm.ACTIVE
-        query = form.cleaned_data["q"].strip()
+    data = form.valid_data()
+    status = data.get("status") or PeopleFilterForm.ACTIVE
+    query = (data.get("q") or "").strip()
     if status == PeopleFilterForm.ACTIVE:
         persons = persons.filter(is_active=True)
     elif status == PeopleFilterForm.INACTIVE:

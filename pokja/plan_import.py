@@ -23,12 +23,14 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from figures.date_fields import EARLIEST, LATEST, check_date_range, programme_date_range
 from pokja.spreadsheets import Cell
+from zi_tracker.forms import LONG_TEXT_LENGTH
 
 TITLE_MAX = 200
 DATE_HELP = gettext_lazy("a date as YYYY-MM-DD (e.g. 2026-03-31) or DD/MM/YYYY (31/03/2026)")
@@ -425,6 +427,15 @@ def _check_row(
                 "progres",
                 raw_progress,
                 _("A Belum mulai item is at 0; write Berjalan as its status if work has begun."),
+            )
+
+    for column in ("uraian", "keluaran", "indikator_keberhasilan"):
+        text = _text(values.get(column))
+        if len(text) > LONG_TEXT_LENGTH:
+            bad(
+                column,
+                text[:60] + "…",
+                _("At most %(n)s characters.") % {"n": number_format(LONG_TEXT_LENGTH)},
             )
 
     if errors:

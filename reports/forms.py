@@ -5,13 +5,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ExportJob
+from zi_tracker.forms import Form
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     kind = forms.ChoiceField(choices=ExportJob.Kind.choices)
 
 
-class LkeImportForm(forms.Form):
+class LkeImportForm(Form):
     file = forms.FileField(
         label=_("Filled LKE workbook (.xlsx)"),
         widget=forms.ClearableFileInput(

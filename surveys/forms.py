@@ -13,6 +13,7 @@ from figures.date_fields import DateField, bound_dates_to_programme
 from surveys.instrument_spec import InstrumentSpec
 from surveys.models import Instrument, Survey, localized
 from surveys.services import Answers
+from zi_tracker.forms import LONG_TEXT_LENGTH, Form, QueryForm
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -23,6 +24,22 @@ def latest_instruments():
     for pk, slug in Instrument.objects.order_by("slug", "-version").values_list("pk", "slug"):
         newest.setdefault(slug, pk)
     return Instrument.objects.filter(pk__in=newest.values()).defer("definition").order_by("slug")
+
+
+class SurveyStartQuery(QueryForm):
+    """``?instrument=<code>``: the instrument a new survey starts on (the instruments page's
+    "Start a survey" links)."""
+
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
+
+    def __init__(self, query, **kwargs):
+        super().__init__(query, **kwargs)
+        self.fields["instrument"].queryset = latest_instruments()
 
 
 def services_to_text(services: list[dict[str, str]]) -> str:
@@ -56,7 +73,7 @@ def parse_services(text: str) -> list[dict[str, str]]:
     return services
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(Form):
     instrument = forms.ModelChoiceField(
         label=_("Instrument"), queryset=Instrument.objects.none(), empty_label=None
     )
@@ -79,6 +96,7 @@ class SurveyForm(forms.Form):
         label=_("Service types"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=LONG_TEXT_LENGTH,
         help_text=_(
             "One per line, e.g. 'sim: SIM (driving licence)'. The code before the colon is "
             "what paper survey files use; keep it when renaming a service."
@@ -110,7 +128,7 @@ class SurveyForm(forms.Form):
         return cleaned
 
 
-class CodeBatchForm(forms.Form):
+class CodeBatchForm(Form):
     count = forms.IntegerField(
         label=_("Number of codes"),
         min_value=1,
@@ -120,7 +138,7 @@ class CodeBatchForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("CSV file of paper responses"),
         help_text=_("UTF-8 CSV, comma or semicolon separated; at most 5 MB."),
@@ -133,7 +151,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class OfficialFigureForm(forms.Form):
+class OfficialFigureForm(Form):
     index = forms.DecimalField(
         label=_("Index (0 to 4)"),
         min_value=Decimal(0),
@@ -149,7 +167,7 @@ class OfficialFigureForm(forms.Form):
     )
 
 
-class PublicSurveyForm(forms.Form):
+class PublicSurveyForm(Form):
     """A respondent's answers: validated against the instrument, rendered by hand."""
 
     submission = forms.UUIDField(widget=forms.HiddenInput)

@@ -23,6 +23,7 @@ from surveys.forms import (
     ImportForm,
     OfficialFigureForm,
     SurveyForm,
+    SurveyStartQuery,
     latest_instruments,
     services_to_text,
 )
@@ -117,12 +118,11 @@ def survey_create(request, unit_code: str, year: int):
         "mode": Survey.Mode.OPEN,
         "status": Survey.Status.DRAFT,
     }
-    instrument_slug = request.GET.get("instrument")
-    if instrument_slug:
-        chosen = latest_instruments().filter(slug=instrument_slug).first()
-        if chosen is not None:
-            initial["instrument"] = chosen.pk
-            initial["title"] = f"{chosen.title} {programme.unit.name} {programme.year}"
+    start_query = SurveyStartQuery(request.GET)
+    chosen = start_query.valid_data().get("instrument")
+    if chosen is not None:
+        initial["instrument"] = chosen.pk
+        initial["title"] = f"{chosen.title} {programme.unit.name} {programme.year}"
     form = SurveyForm(
         request.POST or None, initial=initial, year=programme.year, **_form_kwargs(None)
     )
@@ -147,7 +147,9 @@ def survey_create(request, unit_code: str, year: int):
             messages.success(request, _("Survey created."))
             return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
     return render(
-        request, "surveys/survey_form.html", _context(programme, access, form=form, survey=None)
+        request,
+        "surveys/survey_form.html",
+        _context(programme, access, form=form, survey=None, start_query=start_query),
     )
 
 

@@ -144,8 +144,8 @@ def pokja_plan(request, unit_code: str, year: int, number: int):
     programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     today = programme_today()
     members = pokja_members(pokja)
-    filter_form = PlanFilterForm(request.GET or None, members=members, sub_areas=_sub_areas(pokja))
-    filters = filter_form.filters() if request.GET else {}
+    filter_form = PlanFilterForm(request.GET, members=members, sub_areas=_sub_areas(pokja))
+    filters = filter_form.filters()
     items = plan_items(pokja=pokja, today=today, **filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_row(item, access, today) for item in page.object_list]

@@ -24,6 +24,7 @@ from pokja.forms import (
     EvidenceFileForm,
     EvidenceLinkForm,
     EvidencePickForm,
+    FindingFilterForm,
     FindingForm,
     add_validation_errors,
 )
@@ -72,11 +73,12 @@ def _finding_url(finding: AuditFinding) -> str:
 @login_required
 def findings(request, unit_code: str, year: int):
     programme, access, keeper, can_keep = _get_findings_for_user(request, unit_code, year)
-    status = request.GET.get("status", "")
+    filter_form = FindingFilterForm(request.GET)
+    status = filter_form.valid_data().get("status") or ""
     rows = AuditFinding.objects.filter(programme=programme).annotate(
         evidence_count=Count("evidence")
     )
-    if status in AuditFinding.FollowUp.values:
+    if status:
         rows = rows.filter(follow_up_status=status)
     return render(
         request,
@@ -90,6 +92,7 @@ def findings(request, unit_code: str, year: int):
             "summary": tlhp_settled(programme),
             "status": status,
             "statuses": AuditFinding.FollowUp.choices,
+            "filter_form": filter_form,
         },
     )
 

@@ -43,7 +43,8 @@ class FigureRow:
     ours: Decimal  # exact
     theirs: Decimal | None  # the workbook's cached figure (None: not found)
     where: str  # sheet and cell it was read from
-    explanations: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)  # slips found on this node itself
+    traced: list[str] = field(default_factory=list)  # and those on the nodes below it
 
     @property
     def ours_shown(self) -> Decimal:
@@ -71,6 +72,10 @@ class Reconciliation:
     @property
     def found(self) -> bool:
         return any(r.theirs is not None for r in self.rows)
+
+    @property
+    def untraced(self) -> list[FigureRow]:
+        return [r for r in self.rows if r.differs and not r.traced]
 
     @property
     def differences(self) -> list[FigureRow]:
@@ -191,7 +196,8 @@ def reconcile(spec: FrameworkSpec, read: SheetRead) -> Reconciliation | None:
     for sub in spec.sub_areas:
         add(sub.code, "sub_area", f"{sub.numbering}. {sub.name}", ours.sub_areas[sub.code].score)
     for row in rows:
-        row.explanations = [e.text for e in explanations if row.code in e.codes]
+        row.explanations = [e.text for e in explanations if e.codes[0] == row.code]
+        row.traced = [e.text for e in explanations if row.code in e.codes]
     answered = sum(1 for a in answers.values() if a.value is not None)
     return Reconciliation(rows=rows, explanations=explanations, answered=answered)
 

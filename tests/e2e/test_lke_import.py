@@ -16,13 +16,13 @@ from tests.reports.test_import_lampiran import DRIVE, full_answers
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres, pytest.mark.redis]
 
 
+@pytest.mark.usefixtures("worker")
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_the_coordinator_imports_an_old_workbook_and_sees_the_score(
     request,
     demo,
     device,
-    worker,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     journey = request.getfixturevalue(device)
     page = journey.page

@@ -290,3 +290,43 @@ def test_the_import_page_shows_rows_and_reconciliation_then_imports_on_confirmat
     response = client.post(page, {"token": response.context["token"]})
     assert response.status_code == 302
     assert unit_values(programme)[1] == "Ya"
+
+
+def test_import_lke_command_on_a_unit_workbook_with_survey_figures(
+    programme, coordinator, tmp_path, capsys
+):
+    from surveys.loader import load_bundled_instruments
+    from surveys.models import OfficialFigure
+
+    load_bundled_instruments()  # q125 and q127 are now fed by the surveys
+    spec = programme.framework.spec
+    assessment_for(programme)
+    path = tmp_path / "lke.xlsx"
+    path.write_bytes(
+        lampiran_workbook(
+            spec, full_answers(spec), types={1: "Ya"}, evidence={1: ("SK Tim", DRIVE)}
+        )
+    )
+    call_command("import_lke", str(path), programme=programme.key, dry_run=True)
+    out = capsys.readouterr().out
+    assert "q1 read from LKE ZI row 8 (text)" in out
+    assert "q125 survey figure (LKE ZI!K" in out and "not entered" in out
+    assert "score total: workbook 93.65 (LKE ZI!L" in out and "ours 93.90: differs" in out
+    assert "explained: Sheet LKE ZI, row 8 (question 1)" in out
+    assert not any(unit_values(programme).values())
+    call_command(
+        "import_lke",
+        str(path),
+        programme=programme.key,
+        user=coordinator.username,
+        survey_figures=True,
+    )
+    out = capsys.readouterr().out
+    assert "q1 evidence link (LKE ZI!Q8): " + DRIVE in out
+    assert "entered as official" in out
+    figures = dict(
+        OfficialFigure.objects.filter(programme=programme).values_list("question", "index")
+    )
+    assert figures == {125: Decimal("3.6000"), 127: Decimal("3.2000")}
+    stored = unit_values(programme)
+    assert stored[1] == "Ya" and stored[125] == "" and stored[127] == ""

@@ -1,14 +1,17 @@
-"""Reading a filled LKE workbook in the official layout and planning what it changes.
+"""Planning what a filled LKE workbook changes, and checking every cell of it.
 
-The workbook's answer sheet (the framework's ``excel`` sheet, "Jawaban") holds each question
-on its row (``excel_row``): the unit's answer and note in columns K and L, the TPI's answer and
-note in N and Q (lke-2021). Evidence links (column M) are not imported: evidence is uploaded or
-linked in the worksheet, where it is checked.
+The workbook is read by ``reports.lke_layout`` (this application's export, the official
+"Jawaban" sheet, or the Lampiran III table a unit keeps, found by its header and texts); here
+each value read is checked against the framework, the person's role and the section's status.
 
 Rules of an import (project rules, stated in the README):
 - an empty cell keeps what is stored (an import adds and corrects; it never clears);
-- questions fed by the surveys (q125, q127 once a survey instrument feeds them) are shown in
-  the export but never imported: a value there is ignored and listed as such;
+- links (http/https) in the link column become link evidence on the unit's answer, titled by
+  the evidence description; a link already attached is not added again; links come in only
+  when a person imports (evidence is always someone's);
+- questions fed by the surveys (q125, q127 once a survey instrument feeds them) are never
+  imported as answers: the unit's value there is offered as the official figure, entered only
+  when the person chooses it; the TPI's value there is ignored and listed as such;
 - every cell is checked (answer allowed by the framework, the person's role, the section's
   status) before anything is written, and the whole file is refused if one cell is wrong.
 """

@@ -58,7 +58,11 @@ def lke_import_preview(*, actor: User | None, programme: Programme, data: bytes)
     spec = programme.framework.spec
     read = read_workbook(data, spec)
     plan = plan_import(programme, actor, read)
-    plan.reconciliation = reconcile(spec, read)
+    try:
+        plan.reconciliation = reconcile(spec, read)
+    except Exception:  # a workbook's arithmetic we cannot follow must not stop its import
+        logger.exception("LKE import: the workbook's scores could not be reconciled")
+        plan.reconciliation = None
     return plan
 
 

@@ -1,41 +1,61 @@
-"""Reading a filled LKE workbook in the official layout and planning what it changes.
+"""Planning what a filled LKE workbook changes, and checking every cell of it.
 
-The workbook's answer sheet (the framework's ``excel`` sheet, "Jawaban") holds each question
-on its row (``excel_row``): the unit's answer and note in columns K and L, the TPI's answer and
-note in N and Q (lke-2021). Evidence links (column M) are not imported: evidence is uploaded or
-linked in the worksheet, where it is checked.
+The workbook is read by ``reports.lke_layout`` (this application's export, the official
+"Jawaban" sheet, or the Lampiran III table a unit keeps, found by its header and texts); here
+each value read is checked against the framework, the person's role and the section's status.
 
 Rules of an import (project rules, stated in the README):
 - an empty cell keeps what is stored (an import adds and corrects; it never clears);
-- questions fed by the surveys (q125, q127 once a survey instrument feeds them) are shown in
-  the export but never imported: a value there is ignored and listed as such;
+- links (http/https) in the link column become link evidence on the unit's answer, titled by
+  the evidence description; a link already attached is not added again; links come in only
+  when a person imports (evidence is always someone's);
+- questions fed by the surveys (q125, q127 once a survey instrument feeds them) are never
+  imported as answers: the unit's value there is offered as the official figure, entered only
+  when the person chooses it; the TPI's value there is ignored and listed as such;
 - every cell is checked (answer allowed by the framework, the person's role, the section's
   status) before anything is written, and the whole file is refused if one cell is wrong.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from evaluations.framework_spec import CHOICE, FrameworkSpec, QuestionSpec
-from evaluations.models import Answer, AssessmentSection
+from evaluations.models import Answer, AnswerEvidence, AssessmentSection
 from evaluations.scoring import AnswerError, AnswerValue, normalize_answer
 from evaluations.selectors import read_stored_value
 from evaluations.services import section_rights, survey_fed_numbers
 from evaluations.wording import allowed_answers
 from pokja.access import programme_access
-from pokja.models import Pokja, Programme, User
+from pokja.models import Evidence, Pokja, Programme, User
 from pokja.spreadsheets import SpreadsheetError, check_xlsx_archive
+from reports.lke_layout import (
+    EVIDENCE,
+    LINK,
+    TPI_ANSWER,
+    TPI_NOTE,
+    UNIT_ANSWER,
+    UNIT_NOTE,
+    URL,
+    LayoutError,
+    SheetRead,
+    as_decimal,
+    open_books,
+    read_fixed,
+    read_recognised,
+)
 from reports.workbook import EXPORT_MARKER
 from surveys.selectors import lke_survey_figures
 
 UNIT, TPI = "unit", "tpi"
 MAX_NOTE_CHARS = 10_000
+MAX_URL_CHARS = 500  # Evidence.url
 
 
 @dataclass(frozen=True)
@@ -81,14 +101,42 @@ class Change:
     after: Any
 
 
+@dataclass(frozen=True)
+class LinkChange:
+    """A link in the file that becomes link evidence on the unit's answer."""
+
+    number: int
+    row: int
+    column: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SurveyOffer:
+    """A survey-fed value (q125, q127) in the file, offered as the official figure."""
+
+    number: int
+    row: int
+    column: str
+    index: Decimal
+    current: Decimal | None  # the figure in force now
+    current_source: str
+    source: str  # what the official figure will say it comes from
+
+
 @dataclass
 class ImportPlan:
     """What a file would change; nothing is written until it is applied."""
 
     sheet: str
+    read: SheetRead | None = None
+    links: list[LinkChange] = field(default_factory=list)
+    offers: list[SurveyOffer] = field(default_factory=list)
+    reconciliation: Any = None  # reports.lke_reconcile.Reconciliation, for the preview
     changes: list[Change] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
-    ignored: list[CellError] = field(default_factory=list)  # survey-fed values, not imported
+    ignored: list[CellError] = field(default_factory=list)  # cells read but not imported
     # (number, side) -> (answer, note) as they will be stored after the import
     targets: dict[tuple[int, str], tuple[AnswerValue, str]] = field(default_factory=dict)
 
@@ -96,83 +144,78 @@ class ImportPlan:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def has_work(self) -> bool:
+        return bool(self.changes or self.links or self.offers)
+
 
 # --------------------------------------------------------------------------- reading
 
 
-def read_answer_cells(data: bytes, spec: FrameworkSpec) -> dict[tuple[int, str], Any]:
-    """The answer and note cells of every question row: {(row, column letter): value}.
+def _refused(sheet: str, message: str) -> ImportRefused:
+    return ImportRefused([CellError(sheet, None, None, None, message)])
 
-    Raises ImportRefused for a file that is not a workbook or not in the LKE layout.
+
+def read_workbook(data: bytes, spec: FrameworkSpec) -> SheetRead:
+    """Find the LKE in the workbook and read every placed question's cells.
+
+    Raises ImportRefused for a file that is not a workbook or holds no LKE it can read.
     """
-    first = spec.questions[0].excel
-    sheet_name = first.sheet
+    sheet_name = spec.questions[0].excel.sheet
     try:
         check_xlsx_archive(data)
     except SpreadsheetError as exc:
-        raise ImportRefused([CellError(sheet_name, None, None, None, str(exc))]) from None
-    import openpyxl  # imported here: only imports need it
-
+        raise _refused(sheet_name, str(exc)) from None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values_book, formula_book = open_books(data)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ImportRefused(
-            [CellError(sheet_name, None, None, None, _("The file is not a valid .xlsx workbook."))]
-        ) from None
+        raise _refused(sheet_name, _("The file is not a valid .xlsx workbook.")) from None
     try:
-        if sheet_name not in workbook.sheetnames:
-            raise ImportRefused(
-                [
-                    CellError(
-                        sheet_name,
-                        None,
-                        None,
-                        None,
-                        _(
-                            "The workbook has no sheet “%(sheet)s” (it has: %(sheets)s); "
-                            "use the LKE workbook exported from this application or the "
-                            "official LKE spreadsheet."
-                        )
-                        % {"sheet": sheet_name, "sheets": ", ".join(workbook.sheetnames)},
+        ours = EXPORT_MARKER in (values_book.properties.keywords or "")
+        read = read_fixed(values_book, formula_book, spec, ours=ours)
+        if read is None:
+            try:
+                read = read_recognised(values_book, formula_book, spec)
+            except LayoutError as exc:
+                raise _refused(
+                    sheet_name,
+                    _(
+                        "The workbook has no sheet “%(sheet)s” (it has: %(sheets)s), and %(why)s; "
+                        "use the LKE workbook exported from this application, the official LKE "
+                        "spreadsheet, or the LKE table of PermenPANRB 90/2021 (Lampiran III)."
                     )
-                ]
-            )
-        sheet = workbook[sheet_name]
+                    % {
+                        "sheet": sheet_name,
+                        "sheets": ", ".join(values_book.sheetnames),
+                        "why": str(exc),
+                    },
+                ) from None
+        else:
+            _check_fixed(read, spec, ours=ours)
+        return read
+    except ImportRefused:
+        raise
+    except Exception:
+        raise _refused(sheet_name, _("The file is not a valid .xlsx workbook.")) from None
+    finally:
+        values_book.close()
+        if formula_book is not None:
+            formula_book.close()
+
+
+def _check_fixed(read: SheetRead, spec: FrameworkSpec, *, ours: bool) -> None:
+    """The framework's own sheet must be in its layout and hold something."""
+    layout: list[CellError] = []
+    if ours:
         # This application's own export: its column A must still number every question row.
         # (The official spreadsheet's column A is not relied on.)
-        ours = EXPORT_MARKER in (workbook.properties.keywords or "")
-        rows = {q.excel.row: q for q in spec.questions}
-        last = max(rows)
-        columns = {
-            letter: _column_index(letter)
-            for letter in (
-                "A",
-                first.unit_answer,
-                first.unit_note,
-                first.tpi_answer,
-                first.tpi_note,
-            )
-        }
-        width = max(columns.values())
-        cells: dict[tuple[int, str], Any] = {}
-        layout: list[CellError] = []
-        for row_number, values in enumerate(
-            sheet.iter_rows(min_row=1, max_row=last, max_col=width, values_only=True), start=1
-        ):
-            q = rows.get(row_number)
-            if q is None:
-                continue
-            for letter, index in columns.items():
-                value = values[index - 1] if index - 1 < len(values) else None
-                if isinstance(value, str):
-                    value = value.strip() or None
-                cells[(row_number, letter)] = value
-            shown = cells[(row_number, "A")]
-            if ours and shown != q.number:
+        for q in spec.questions:
+            shown = read.cells[q.number].get("A")
+            if shown != q.number:
                 layout.append(
                     CellError(
-                        sheet_name,
-                        row_number,
+                        read.sheet,
+                        q.excel.row,
                         "A",
                         shown,
                         _(
@@ -182,50 +225,19 @@ def read_answer_cells(data: bytes, spec: FrameworkSpec) -> dict[tuple[int, str],
                         % {"number": q.number},
                     )
                 )
-        if layout:
-            raise ImportRefused(layout[:10])
-        if all(value is None for (row, letter), value in cells.items() if letter != "A"):
-            raise ImportRefused(
-                [
-                    CellError(
-                        sheet_name,
-                        None,
-                        None,
-                        None,
-                        _(
-                            "Sheet “%(sheet)s” has no answer or note on any question row "
-                            "(columns %(columns)s); it is not a filled LKE in the official "
-                            "layout."
-                        )
-                        % {
-                            "sheet": sheet_name,
-                            "columns": ", ".join(
-                                (
-                                    first.unit_answer,
-                                    first.unit_note,
-                                    first.tpi_answer,
-                                    first.tpi_note,
-                                )
-                            ),
-                        },
-                    )
-                ]
+    if layout:
+        raise ImportRefused(layout[:10])
+    roles = (UNIT_ANSWER, UNIT_NOTE, TPI_ANSWER, TPI_NOTE)
+    if all(cells.get(role) is None for cells in read.cells.values() for role in roles):
+        raise _refused(
+            read.sheet,
+            _(
+                "Sheet “%(sheet)s” has no answer or note on any question row "
+                "(columns %(columns)s); it is not a filled LKE in the official "
+                "layout."
             )
-        return cells
-    except ImportRefused:
-        raise
-    except Exception:
-        raise ImportRefused(
-            [CellError(sheet_name, None, None, None, _("The file is not a valid .xlsx workbook."))]
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _column_index(letter: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(letter)
+            % {"sheet": read.sheet, "columns": ", ".join(read.columns[r] for r in roles)},
+        )
 
 
 # --------------------------------------------------------------------------- planning
@@ -253,19 +265,27 @@ def _shown(value: AnswerValue) -> Any:
     return value
 
 
-def plan_import(
-    programme: Programme, actor: User | None, cells: dict[tuple[int, str], Any]
-) -> ImportPlan:
+def _links(raw: Any) -> list[str]:
+    if not isinstance(raw, str):
+        return []
+    return [m.group(0).rstrip(".,;)") for m in URL.finditer(raw)]
+
+
+def plan_import(programme: Programme, actor: User | None, read: SheetRead) -> ImportPlan:
     """Check every cell and work out what would change (reads only)."""
     spec = programme.framework.spec
-    first = spec.questions[0].excel
-    plan = ImportPlan(sheet=first.sheet)
+    plan = ImportPlan(sheet=read.sheet, read=read)
     stored = {
         a.number: a
         for a in Answer.objects.filter(assessment__programme=programme).only(
             "number", "unit_value", "unit_note", "tpi_value", "tpi_note", "section_code"
         )
     }
+    linked: dict[int, set[str]] = {}
+    for number, url in AnswerEvidence.objects.filter(
+        answer__assessment__programme=programme, evidence__kind=Evidence.Kind.LINK
+    ).values_list("answer__number", "evidence__url"):
+        linked.setdefault(number, set()).add(url)
     fed = survey_fed_numbers(programme, spec)
     figures = lke_survey_figures(programme) if fed else {}
     sections = {
@@ -278,28 +298,31 @@ def plan_import(
         for code, section in sections.items()
     }
     for q in spec.questions:
-        row = q.excel.row
+        placement = read.placements.get(q.number)
+        if placement is None:
+            continue
+        row = placement.row
+        cells = read.cells.get(q.number, {})
         answer = stored.get(q.number)
-        for side, answer_col, note_col in (
-            (UNIT, q.excel.unit_answer, q.excel.unit_note),
-            (TPI, q.excel.tpi_answer, q.excel.tpi_note),
+        section = sections.get(q.area or q.component)
+        for side, answer_role, note_role in (
+            (UNIT, UNIT_ANSWER, UNIT_NOTE),
+            (TPI, TPI_ANSWER, TPI_NOTE),
         ):
-            raw = cells.get((row, answer_col))
-            note_raw = cells.get((row, note_col))
+            answer_col = read.columns.get(answer_role)
+            note_col = read.columns.get(note_role)
+            if answer_col is None and note_col is None:
+                continue
+            raw = cells.get(answer_role)
+            note_raw = cells.get(note_role)
             if q.number in fed:
                 figure = figures.get(q.number)
                 exported = side == UNIT and _same_number(raw, figure.index if figure else None)
-                if raw is not None and not exported:
-                    plan.ignored.append(
-                        CellError(
-                            plan.sheet,
-                            row,
-                            answer_col,
-                            raw,
-                            _("question %(number)s takes its value from the surveys; ignored.")
-                            % {"number": q.number},
-                        )
-                    )
+                if raw is None or exported:
+                    continue
+                offer = _survey_offer(plan, q, raw, row, answer_col, figure, side, read)
+                if offer is not None:
+                    plan.offers.append(offer)
                 continue
             before_value = (
                 read_stored_value(spec, q.number, getattr(answer, f"{side}_value"))
@@ -356,7 +379,7 @@ def plan_import(
                 )
             if not changes:
                 continue
-            problem = _refusal(sections.get(q.area or q.component), rights, side, access)
+            problem = _refusal(section, rights, side, access)
             if problem:
                 plan.errors.extend(
                     CellError(plan.sheet, c.row, c.column, c.after, problem) for c in changes
@@ -364,7 +387,105 @@ def plan_import(
                 continue
             plan.changes.extend(changes)
             plan.targets[(q.number, side)] = (after_value, after_note)
+        _plan_links(
+            plan, q.number, row, read, cells, linked.get(q.number, set()), section, rights, access
+        )
     return plan
+
+
+def _plan_links(plan, number, row, read, cells, known, section, rights, access) -> None:
+    """The unit's evidence links of one question: each new one becomes link evidence."""
+    column = read.columns.get(LINK)
+    raw = cells.get(LINK)
+    if column is None or raw is None:
+        return
+    urls = _links(raw)
+    if not urls:
+        plan.ignored.append(
+            CellError(
+                plan.sheet,
+                row,
+                column,
+                raw,
+                _("no link (starting with http:// or https://) in this cell; not imported."),
+            )
+        )
+        return
+    description = cells.get(EVIDENCE)
+    title = str(description)[:200] if description is not None else ""
+    validate = URLValidator(schemes=["http", "https"])
+    new = []
+    for url in dict.fromkeys(urls):
+        if url in known:
+            continue
+        try:
+            if len(url) > MAX_URL_CHARS:
+                raise ValidationError("too long")
+            validate(url)
+        except ValidationError:
+            plan.errors.append(
+                CellError(
+                    plan.sheet,
+                    row,
+                    column,
+                    url[:80],
+                    _(
+                        "not a link this application can keep (http:// or https://, at most "
+                        "%(limit)d characters)."
+                    )
+                    % {"limit": MAX_URL_CHARS},
+                )
+            )
+            continue
+        new.append(LinkChange(number, row, column, url, title or url[:200]))
+    if not new:
+        return
+    if access is None:
+        # Evidence is always someone's: the command imports links only with --user.
+        plan.ignored.extend(
+            CellError(
+                plan.sheet,
+                row,
+                column,
+                n.url,
+                _("evidence links are imported only by a person (manage.py import_lke --user)."),
+            )
+            for n in new
+        )
+        return
+    problem = _refusal(section, rights, UNIT, access)
+    if problem:
+        plan.errors.extend(CellError(plan.sheet, row, column, n.url, problem) for n in new)
+        return
+    plan.links.extend(new)
+
+
+def _survey_offer(plan, q, raw, row, column, figure, side, read) -> SurveyOffer | None:
+    """A survey-fed value in the file: offered as the official figure, never an answer."""
+    index = as_decimal(raw)
+    low, high = q.index_range or (Decimal(0), Decimal(4))
+    if side == TPI or index is None or not low <= index <= high:
+        plan.ignored.append(
+            CellError(
+                plan.sheet,
+                row,
+                column,
+                raw,
+                _("question %(number)s takes its value from the surveys; ignored.")
+                % {"number": q.number},
+            )
+        )
+        return None
+    return SurveyOffer(
+        number=q.number,
+        row=row,
+        column=column,
+        index=index,
+        current=figure.index if figure else None,
+        current_source=figure.label if figure else "",
+        source=_("LKE workbook imported (sheet %(sheet)s, cell %(cell)s)")
+        % {"sheet": read.sheet, "cell": f"{column}{row}"},
+    )
 
 
 def _refusal(section, rights, side: str, access) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Collection
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -21,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_change, audit_record, audit_snapshot
-from evaluations.services import answer_set_tpi, answer_set_unit, assessment_for
+from evaluations.services import (
+    answer_evidence_add_link,
+    answer_set_tpi,
+    answer_set_unit,
+    assessment_for,
+)
 from pokja.access import programme_access
 from pokja.models import Programme, User
 from reports.exports import BUILDERS
@@ -32,9 +38,12 @@ from reports.lke_import import (
     ImportPlan,
     ImportRefused,
     plan_import,
-    read_answer_cells,
+    read_workbook,
 )
+from reports.lke_layout import TPI_ANSWER, UNIT_ANSWER
+from reports.lke_reconcile import reconcile
 from reports.models import ExportJob
+from surveys.services import official_figure_set
 from zi_tracker.celery import TRANSIENT_DB_ERRORS, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -46,43 +55,101 @@ def lke_import_preview(*, actor: User | None, programme: Programme, data: bytes)
     Raises ImportRefused when the file is not a workbook in the LKE layout.
     """
     assessment_for(programme)
-    cells = read_answer_cells(data, programme.framework.spec)
-    return plan_import(programme, actor, cells)
+    spec = programme.framework.spec
+    read = read_workbook(data, spec)
+    plan = plan_import(programme, actor, read)
+    try:
+        plan.reconciliation = reconcile(spec, read)
+    except Exception:  # a workbook's arithmetic we cannot follow must not stop its import
+        logger.exception("LKE import: the workbook's scores could not be reconciled")
+        plan.reconciliation = None
+    return plan
 
 
-def lke_import_apply(*, actor: User | None, programme: Programme, data: bytes) -> ImportPlan:
-    """Write the workbook's answers and notes: all of them or, on any refused cell, none.
+def lke_import_apply(
+    *,
+    actor: User | None,
+    programme: Programme,
+    data: bytes,
+    figures: Collection[int] = (),
+) -> ImportPlan:
+    """Write the workbook's answers, notes and evidence links: all of them or, on any refused
+    cell, none. ``figures``: the survey-fed questions (125, 127) whose value in the file the
+    person chose to enter as the official figure; the others are left as they are.
 
     The file is checked again inside the transaction (the worksheet may have changed since
     the preview). Raises ImportRefused with the refused cells; nothing is written then.
     """
     assessment_for(programme)
-    cells = read_answer_cells(data, programme.framework.spec)
+    read = read_workbook(data, programme.framework.spec)
     with transaction.atomic():
-        plan = plan_import(programme, actor, cells)
+        plan = plan_import(programme, actor, read)
         if plan.errors:
             raise ImportRefused(plan.errors)
-        spec = programme.framework.spec
         for (number, side), (value, note) in sorted(plan.targets.items()):
             setter = answer_set_unit if side == UNIT else answer_set_tpi
             try:
                 setter(actor=actor, programme=programme, number=number, value=value, note=note)
             except (ValidationError, PermissionDenied) as exc:
-                q = spec.question(number)
-                column = q.excel.unit_answer if side == UNIT else q.excel.tpi_answer
+                column = read.columns.get(UNIT_ANSWER if side == UNIT else TPI_ANSWER)
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 raise ImportRefused(
-                    [CellError(plan.sheet, q.excel.row, column, value, message)]
+                    [CellError(plan.sheet, read.row_of(number), column, value, message)]
                 ) from None
-        if plan.changes:
+        for link in plan.links:
+            try:
+                answer_evidence_add_link(
+                    actor=actor,
+                    programme=programme,
+                    number=link.number,
+                    url=link.url,
+                    title=link.title,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                raise ImportRefused(
+                    [CellError(plan.sheet, link.row, link.column, link.url, message)]
+                ) from None
+        chosen = [offer for offer in plan.offers if offer.number in set(figures)]
+        if chosen:
+            access = programme_access(actor, programme) if actor is not None else None
+            if access is not None and not (access.can_coordinate or access.can_manage):
+                offer = chosen[0]
+                raise ImportRefused(
+                    [
+                        CellError(
+                            plan.sheet,
+                            offer.row,
+                            offer.column,
+                            offer.index,
+                            _(
+                                "only the coordinator and the survey managers enter official "
+                                "survey figures."
+                            ),
+                        )
+                    ]
+                )
+            for offer in chosen:
+                official_figure_set(
+                    actor=actor,
+                    programme=programme,
+                    question=offer.number,
+                    index=offer.index,
+                    source=offer.source,
+                )
+        plan.offers = chosen
+        if plan.changes or plan.links or chosen:
             audit_record(
                 actor=actor,
                 action=AuditEntry.Action.UPDATE,
                 obj=programme,
                 programme_id=programme.pk,
                 unit_id=programme.unit_id,
-                note=_("LKE workbook imported: %(count)d values changed")
-                % {"count": len(plan.changes)},
+                note=_(
+                    "LKE workbook imported: %(count)d values changed, %(links)d evidence links "
+                    "added, %(figures)d official survey figures entered"
+                )
+                % {"count": len(plan.changes), "links": len(plan.links), "figures": len(chosen)},
             )
     return plan
 

@@ -132,15 +132,27 @@ def lke_import(request, unit_code: str, year: int):
         if data is None:
             messages.error(request, _("The previewed file has expired; upload it again."))
             return redirect("lke_import", **programme.url_kwargs())
+        # The survey figures the person ticked; any other value is not a question number.
+        figures = [int(n) for n in request.POST.getlist("figure") if n.isdigit() and len(n) < 4]
         try:
-            plan = services.lke_import_apply(actor=request.user, programme=programme, data=data)
+            plan = services.lke_import_apply(
+                actor=request.user, programme=programme, data=data, figures=figures
+            )
         except ImportRefused as exc:
             context["errors"] = exc.errors
         else:
             cache.delete(key)
             messages.success(
                 request,
-                _("LKE workbook imported: %(count)d values changed") % {"count": len(plan.changes)},
+                _(
+                    "LKE workbook imported: %(count)d values changed, %(links)d evidence links "
+                    "added, %(figures)d official survey figures entered"
+                )
+                % {
+                    "count": len(plan.changes),
+                    "links": len(plan.links),
+                    "figures": len(plan.offers),
+                },
             )
             return redirect("lke_overview", **programme.url_kwargs())
     elif request.method == "POST":
@@ -159,7 +171,7 @@ def lke_import(request, unit_code: str, year: int):
                 context["plan"] = plan
                 if plan.errors:
                     context["errors"] = plan.errors
-                elif plan.changes:
+                elif plan.has_work:
                     token = secrets.token_urlsafe(16)
                     cache.set(_import_key(request, programme, token), data, IMPORT_SECONDS)
                     context["token"] = token

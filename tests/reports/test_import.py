@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -148,16 +149,33 @@ def test_roles_and_locks_decide_which_cells_a_person_may_change(
     assert not Answer.objects.filter(assessment__programme=programme).exclude(unit_value="")
 
 
-def test_survey_fed_questions_are_shown_but_never_imported(programme, coordinator):
+def test_survey_fed_values_are_offered_as_official_figures_applied_only_when_chosen(
+    programme, coordinator
+):
+    from surveys.models import OfficialFigure
+
     load_bundled_instruments()
     assessment_for(programme)
     answer_set_tpi(actor=None, programme=programme, number=126, value="A")
     data = edited(exported(programme), K199=3.9, N199=3.9)  # q125 is fed by the SPAK survey
     plan = lke_import_preview(actor=coordinator, programme=programme, data=data)
     assert plan.changes == []
-    assert [(i.row, i.column) for i in plan.ignored] == [(199, "K"), (199, "N")]
+    assert [(o.number, o.row, o.column, o.index) for o in plan.offers] == [
+        (125, 199, "K", Decimal("3.9"))
+    ]
+    assert [(i.row, i.column) for i in plan.ignored] == [(199, "N")]  # the TPI's: never
     lke_import_apply(actor=coordinator, programme=programme, data=data)
     answer = Answer.objects.get(assessment__programme=programme, number=125)
+    assert (answer.unit_value, answer.tpi_value) == ("", "")
+    assert not OfficialFigure.objects.filter(programme=programme).exists()
+    # Chosen: the file's figure becomes the official one, saying where it came from.
+    entries = AuditEntry.objects.count()
+    lke_import_apply(actor=coordinator, programme=programme, data=data, figures=[125])
+    figure = OfficialFigure.objects.get(programme=programme, question=125)
+    assert figure.index == Decimal("3.9000")
+    assert "Jawaban" in figure.source and "K199" in figure.source
+    assert AuditEntry.objects.count() == entries + 2  # the figure, and the import
+    answer.refresh_from_db()
     assert (answer.unit_value, answer.tpi_value) == ("", "")
 
 

@@ -230,3 +230,14 @@ def test_the_coordinator_publishes_from_the_settings_page(world):
     chair = Client()
     chair.force_login(world.ketua1)
     assert chair.post(_url(world, "public_page_settings"), {}).status_code == 403
+
+
+def test_the_overview_links_to_the_published_pages_only(world):
+    publish(world, blocks={"show_pokja"})
+    client = Client()
+    client.force_login(world.site_admin)
+    html = client.get(reverse("units_overview")).content.decode()
+    assert _url(world) in html
+    other = world.other_programme
+    other_url = reverse("public_page", kwargs={"unit_code": other.unit.code, "year": other.year})
+    assert other_url not in html

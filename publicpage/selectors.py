@@ -263,6 +263,7 @@ def survey_chart(figures: list[SurveyFigure]) -> str:
         maximum=Decimal(4),
         ticks=ticks,
         title=_("Survey results on the answer scale (1 to 4; IKM divided by 25)"),
+        width=160,  # short bars: the labels stay readable on a phone's width
     )
 
 

@@ -133,3 +133,23 @@ def test_the_coordinator_publishes_two_blocks_and_a_visitor_sees_exactly_those(
     desktop.page.wait_for_load_state()
     assert phone.page.goto(phone.base_url + public_path).status == 404
     assert phone.page.context.request.get(phone.base_url + public_path + "badge.svg").status == 404
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_demo_page_prints_on_one_a4_sheet_and_reads_on_a_phone(desktop, phone, demo, language):
+    programme = demo.programme
+    path = f"/p/{programme.unit.code}/{programme.year}/"
+    for journey in (desktop, phone):
+        _in_language(journey, language)
+        journey.goto(path)
+        assert journey.page.get_by_test_id("block-service-standards").is_visible()
+        assert journey.page.get_by_test_id("block-running-surveys").locator("svg").count() >= 1
+        journey.screenshot(f"demo-{language}")
+        journey.assert_no_console_errors()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    desktop.page.set_viewport_size({"width": 718, "height": 1047})  # A4 inside its margins
+    desktop.page.emulate_media(media="print")
+    pdf = desktop.page.pdf(prefer_css_page_size=True)
+    desktop.screenshot(f"demo-print-{language}").with_suffix(".pdf").write_bytes(pdf)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages == 1, f"the printed page takes {pages} A4 sheets"

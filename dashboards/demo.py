@@ -25,6 +25,7 @@ from notifications import demo as notifications_demo
 from notifications import services as notifications_services
 from pokja import demo as pokja_demo
 from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
+from publicpage import demo as publicpage_demo
 from surveys import demo as surveys_demo
 from surveys.models import OfficialFigure
 
@@ -51,6 +52,7 @@ def _seed_demo(*, units: int) -> DemoResult:
     pokja_demo.seed_action_plans(programme)
     pokja_demo.seed_registers(programme)
     evaluations_demo.seed_worksheet(programme)
+    publicpage_demo.seed_public_page(programme)
     # The dashboards read stored scores: compute the demo's now (the workers keep it current)
     # and give it a history to draw.
     stored = score_refresh(programme_id=programme.pk, force=True)

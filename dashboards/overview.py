@@ -8,13 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dashboards.dashboard_selectors import percent_of
 from evaluations.selectors import StoredScore, stored_scores
 from pokja.models import ActionPlanItem, Programme, Unit, UnitRole, programme_today
 from pokja.selectors import unit_ids_with_descendants
+from publicpage.models import PublicPage
 
 # --------------------------------------------------------------------------- the overview
 
@@ -148,7 +149,15 @@ def overview(
         chosen = chosen.filter(
             Q(unit__name__icontains=filters["q"]) | Q(unit__code__icontains=filters["q"])
         )
-    listed = list(chosen.annotate(late_count=_count_late(today)).order_by("unit__name", "-year"))
+    listed = list(
+        chosen.annotate(
+            late_count=_count_late(today),
+            # The units' public pages that are published, linked from their rows.
+            public_page_published=Exists(
+                PublicPage.objects.filter(programme_id=OuterRef("pk"), published=True)
+            ),
+        ).order_by("unit__name", "-year")
+    )
     scores = stored_scores([p.pk for p in listed])
     rows = [OverviewRow(p, p.late_count, scores.get(p.pk)) for p in listed]
     spec_source = next((r.stored.figures for r in rows if r.stored and r.stored.figures), {})

@@ -552,6 +552,68 @@ REPORTS_MATRIX = {
     "lke_import": Case(programme_kwargs, changed_by(("koordinator", "tpi", "site_admin"))),
 }
 
+
+def _published_page(world: World, **extra) -> dict:
+    """The programme's public page, published with every block and the pakta file."""
+    from pokja.models import Evidence
+    from publicpage.models import BLOCK_FIELDS
+    from publicpage.services import public_page_update
+
+    pakta = Evidence.objects.get(pk=_pakta_evidence(world)["pk"])
+    public_page_update(
+        actor=world.coordinator,
+        programme=world.programme,
+        published=True,
+        blocks=set(BLOCK_FIELDS),
+        pakta_document=pakta,
+    )
+    return {**programme_kwargs(world), **extra}
+
+
+def _service_standard(world: World) -> dict:
+    from publicpage.services import service_standard_add
+
+    standard = service_standard_add(
+        actor=world.coordinator, programme=world.programme, service="SKCK"
+    )
+    return {**programme_kwargs(world), "standard_id": standard.pk}
+
+
+def _complaint_channel(world: World) -> dict:
+    from publicpage.services import complaint_channel_add
+
+    channel = complaint_channel_add(
+        actor=world.coordinator, programme=world.programme, name="WhatsApp", contact="0811"
+    )
+    return {**programme_kwargs(world), "channel_id": channel.pk}
+
+
+# The unit's public page answers everyone alike once published; its settings are read by
+# whoever reads everything the coordinator reads and changed by the coordinator.
+PUBLISHERS = ("koordinator", "site_admin")
+PUBLIC_PAGE_MATRIX = {
+    "public_page": Case(_published_page, statuses(200, anonymous=200)),
+    "public_pakta": Case(_published_page, statuses(200, anonymous=200)),
+    "public_badge": Case(lambda w: _published_page(w, fmt="svg"), statuses(200, anonymous=200)),
+    "public_page_settings": Case(programme_kwargs, MANAGEMENT_READERS),
+    "public_page_preview": Case(programme_kwargs, MANAGEMENT_READERS),
+    "public_standard_add": Case(
+        programme_kwargs,
+        changed_by(PUBLISHERS, 302),
+        method="post",
+        data=lambda w: {"standard-service": "SKCK"},
+    ),
+    "public_standard_delete": Case(_service_standard, changed_by(PUBLISHERS, 302), method="post"),
+    "public_channel_add": Case(
+        programme_kwargs,
+        changed_by(PUBLISHERS, 302),
+        method="post",
+        data=lambda w: {"channel-name": "WhatsApp", "channel-contact": "0811"},
+    ),
+    "public_channel_delete": Case(_complaint_channel, changed_by(PUBLISHERS, 302), method="post"),
+}
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -629,6 +691,7 @@ MATRIX: dict[str, Case] = {
     **WORKSHEET_MATRIX,
     **NOTIFICATION_MATRIX,
     **REPORTS_MATRIX,
+    **PUBLIC_PAGE_MATRIX,
 }
 
 # URLs whose object parameters are numbered within the programme (Pokja 1..6, question
@@ -653,6 +716,7 @@ PROGRAMME_LOCAL_IDS = {
     "lke_evidence_pick",
     "lke_evidence_upload",
     "official_figure",  # a question number
+    "public_badge",  # a file format
 }
 
 # Reachable without signing in, answering 200 to everyone.

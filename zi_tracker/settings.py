@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dashboards",
     "notifications",
     "reports",
+    "publicpage",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +334,8 @@ ZI_EVIDENCE_MAX_MB = env_int("ZI_EVIDENCE_MAX_MB", 20, minimum=1)
 # Public survey pages, per client address and 10 minutes: submissions accepted, and wrong
 # single-use codes tried (codes are short enough to be read off paper, so guessing is capped).
 ZI_SURVEY_RATE_LIMIT = env_int("ZI_SURVEY_RATE_LIMIT", 60, minimum=1)
+# Requests to a unit's public page (and its file and badge) from one address per 10 minutes.
+ZI_PUBLIC_PAGE_RATE_LIMIT = env_int("ZI_PUBLIC_PAGE_RATE_LIMIT", 300, minimum=1)
 ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
 # Export files (workbooks, PDF reports, evidence bundles) are removed after this many days.
 ZI_EXPORT_KEEP_DAYS = env_int("ZI_EXPORT_KEEP_DAYS", 7, minimum=1)

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("publicpage.urls")),
 ]

@@ -133,19 +133,31 @@ def main(argv: list[str]) -> int:
         print(f"no benchmark matches {wanted!r}")
         return 0
     results: dict[str, dict] = {}
-    rows = []
-    databases = []
-    for engine, url in engines():
-        databases.append("SQLite" if engine == "sqlite" else f"PostgreSQL {postgres_version(url)}")
-        for name in modules:
-            for figure in run_module(name, engine, url):
-                key = f"{figure['figure']} [{engine}]"
-                results[key] = {k: figure[k] for k in ("value", "target", "unit", "ok")}
-                rows.append((key, figure))
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    rows: list[tuple[str, dict]] = []
+    databases: list[str] = []
+    try:
+        for engine, url in engines():
+            version = "SQLite" if engine == "sqlite" else f"PostgreSQL {postgres_version(url)}"
+            databases.append(version)
+            for name in modules:
+                for figure in run_module(name, engine, url):
+                    key = f"{figure['figure']} [{engine}]"
+                    results[key] = {k: figure[k] for k in ("value", "target", "unit", "ok")}
+                    rows.append((key, figure))
+                # Written after each module: an interrupted run keeps what it measured.
+                RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    except KeyboardInterrupt:
+        print("\ninterrupted: the table shows what was measured until then")
+    report(rows, databases)
+    return 0
 
+
+def report(rows: list[tuple[str, dict]], databases: list[str]) -> None:
     print(f"\nmachine: {machine()}")
     print(f"databases: {', '.join(databases)}")
+    if not rows:
+        print("nothing measured")
+        return
     width = max(len(key) for key, _ in rows)
     print(f"\n{'figure':<{width}}  {'value':>10}  {'unit':<12} {'target':<16} ok")
     for key, figure in rows:
@@ -156,7 +168,6 @@ def main(argv: list[str]) -> int:
         )
     missed = sum(1 for _, figure in rows if not figure["ok"])
     print(f"\n{len(rows)} figures, {missed} missed; written to {RESULTS.name}")
-    return 0
 
 
 if __name__ == "__main__":

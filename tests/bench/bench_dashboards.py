@@ -304,7 +304,7 @@ def run(units: int, repeats: int, *, build: bool = True) -> int:
         if target:
             ok = ratio <= TARGETS[target]
             failed |= not ok
-            verdict = f"  target <= {TARGETS[target]:.0f}x: {'OK' if ok else 'MISSED'}"
+            verdict = f"  target <= {TARGETS[target]:g}x: {'OK' if ok else 'MISSED'}"
         assert status == 200, f"{label}: HTTP {status}"
         if label.startswith("trivial"):
             record(f"dashboards: {label}", round(seconds * 1000, 2), target="", unit="ms", ok=True)

@@ -164,3 +164,11 @@ def site_admin(world):
 def outsider(world):
     """Holds roles only in another unit's programme."""
     return world.outsider
+
+
+@pytest.fixture
+def demo(db):
+    """The demo world of `seed_demo` (seeded once per session, a fresh copy for each test)."""
+    from tests.demo_world import demo_world
+
+    return demo_world()

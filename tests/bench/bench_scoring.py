@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from evaluations.framework_spec import CHOICE, COUNT, builtin_framework_path, load_framework_file
 from evaluations.scoring import AnswerInput, score
+from tests.bench.figures import record
 
 REQUIRED_PER_SECOND = 2000
 
@@ -103,6 +104,13 @@ def main() -> None:
     print(f"scorings/second (median of 5 rounds): {rate:,.0f}  ({1e6 / rate:.0f} us each)")
     print(f"rounds: {', '.join(f'{r:,.0f}' for r in rates)}")
     print(f"required {REQUIRED_PER_SECOND:,}/s: ratio {rate / REQUIRED_PER_SECOND:.2f}")
+    record(
+        "scoring: scorings per second, one core",
+        round(rate),
+        target=f">= {REQUIRED_PER_SECOND:,}",
+        unit="/s",
+        ok=rate >= REQUIRED_PER_SECOND,
+    )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
     python -m tests.bench.bench_surveys [--clients 50] [--submissions 10000] [--replays 1000]
 
-Needs PostgreSQL: DATABASE_URL=postgres://... names the server; the bench works in a fresh
-database of its own beside it (<name>_bench, dropped afterwards). REDIS_URL, when set, is
+On PostgreSQL when DATABASE_URL=postgres://... names the server: the bench works in a fresh
+database of its own beside it (<name>_bench, dropped afterwards); otherwise on a fresh SQLite
+file in a temporary folder. REDIS_URL, when set, is
 the cache the rate limit uses, as in production.
 
 1. Throughput. gunicorn serves the application (DJANGO_DEBUG=false) on PostgreSQL; 50
@@ -29,6 +30,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,8 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
+
+from tests.bench.figures import record
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -51,10 +55,10 @@ INDEX_RESPONSES = 100_000
 # The database of the bench.
 
 
-def bench_database_url() -> str | None:
+def bench_database_url(folder: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        return None
+        return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
     parsed = urlparse(url)
     name = (parsed.path or "/").lstrip("/") or "postgres"
     return parsed._replace(path=f"/{name}_bench").geturl()
@@ -82,11 +86,15 @@ def _name(url: str) -> str:
 
 
 def create_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return  # the file is made by migrate, in a folder removed afterwards
     _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
     _admin(url, f'CREATE DATABASE "{_name(url)}"')
 
 
 def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
     _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
 
 
@@ -137,7 +145,8 @@ world = build_world()
 warm = make_survey(world.programme, "spak-2021", title="Warm-up", population=5000)
 measured = make_survey(world.programme, "spak-2021", title="Measured", population=5000)
 with connection.cursor() as cursor:
-    cursor.execute(f"CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, payload text NOT NULL)")
+    serial = "bigserial" if connection.vendor == "postgresql" else "integer"
+    cursor.execute(f"CREATE TABLE {TABLE} (id {serial} PRIMARY KEY, payload text NOT NULL)")
 
 print(json.dumps({"warm": warm.public_token, "measured": measured.public_token,
                   "items": list(measured.spec.item_codes)}))
@@ -398,13 +407,10 @@ def main() -> int:
         # Another bench of the same run may have pinned this process to one CPU; the server,
         # the database clients and the load clients started from here need them all.
         os.sched_setaffinity(0, range(os.cpu_count() or 1))
-    url = bench_database_url()
-    if url is None:
-        print(
-            "SKIPPED: bench_surveys needs PostgreSQL. Set DATABASE_URL=postgres://user@host:5432/name "
-            "(the bench creates and drops its own database <name>_bench beside it)."
-        )
-        return 0
+    folder = tempfile.mkdtemp(prefix="zi-bench-db-")
+    url = bench_database_url(folder)
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    database = ("postgres",) if engine == "PostgreSQL" else ()  # SQLite runs in gunicorn
     cache = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "the file cache (no REDIS_URL)"
     print(f"database: {_name(url)} (fresh); rate-limit counters in {cache}")
     rng = random.Random(2026)
@@ -445,9 +451,9 @@ def main() -> int:
 
             def measured(label: str, path: str, jobs: list) -> dict:
                 """Run the jobs; note the CPU the web server and the database spent on them."""
-                before = (cpu_seconds(("gunicorn",)), cpu_seconds(("postgres",)), busy_seconds())
+                before = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
                 run = run_clients(port, path, jobs, csrf, args.clients, args.processes)
-                after = (cpu_seconds(("gunicorn",)), cpu_seconds(("postgres",)), busy_seconds())
+                after = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
                 use = cpu_use.setdefault(label, [0.0, 0.0, 0.0, 0])
                 for position in range(3):
                     use[position] += after[position] - before[position]
@@ -490,7 +496,7 @@ def main() -> int:
             stored = set(check["stored"])
 
             print()
-            print("1. Submission throughput (gunicorn + PostgreSQL)")
+            print(f"1. Submission throughput (gunicorn + {engine})")
             print(f"   baseline 'insert one row': {before:,.0f}/s before, {after:,.0f}/s after")
             print(
                 f"   survey submissions: {len(accepted):,} accepted in {run['elapsed']:.1f} s "
@@ -508,6 +514,21 @@ def main() -> int:
             print(
                 f"   ratio to the baseline: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {verdict})"
             )
+            record(
+                f"surveys: {args.clients} clients, submissions/s",
+                round(rate),
+                target="",
+                unit="/s",
+                ok=not set(statuses) - {303},
+            )
+            record("surveys: bare insert view/s", round(insert_rate), target="", unit="/s", ok=True)
+            record(
+                "surveys: intake / bare insert",
+                round(ratio, 2),
+                target=f">= {TARGET_RATIO:g}",
+                unit="ratio",
+                ok=ratio >= TARGET_RATIO,
+            )
             print()
             print("2. Exactness after the replays")
             exact = stored == accepted and len(stored) == args.submissions
@@ -515,6 +536,13 @@ def main() -> int:
                 f"   stored {len(stored):,}, accepted {len(accepted):,}, browser claims "
                 f"{check['claims']:,}, submissions sent {args.submissions:,}, replays sent "
                 f"{args.replays:,}: {'exact' if exact else 'MISMATCH'}"
+            )
+            record(
+                f"surveys: stored = accepted ({args.replays:,} replays refused)",
+                len(stored),
+                target=f"{args.submissions:,}",
+                unit="responses",
+                ok=exact,
             )
             if not exact:
                 print(
@@ -533,11 +561,19 @@ def main() -> int:
                 f"({'meets' if index['median'] < TARGET_INDEX_SECONDS else 'ABOVE'}); "
                 f"index {index['index']}"
             )
+            record(
+                f"surveys: index over {index['n']:,} responses",
+                round(index["median"] * 1000),
+                target=f"< {TARGET_INDEX_SECONDS * 1000:.0f} ms",
+                unit="ms",
+                ok=index["median"] < TARGET_INDEX_SECONDS,
+            )
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
         drop_database(url)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

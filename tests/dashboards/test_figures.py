@@ -50,13 +50,6 @@ WORDS = {
 }
 
 
-@pytest.fixture
-def demo(db):
-    from dashboards.demo import seed_demo
-
-    return seed_demo()
-
-
 def page(client, path: str, language: str) -> str:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get(path)

@@ -28,9 +28,10 @@ def counts():
     }
 
 
-def test_seed_demo_builds_the_demo_world_and_is_idempotent(settings):
+def test_seed_demo_builds_the_demo_world_and_is_idempotent(settings, demo):
+    # `demo` is what `seed_demo` built on an empty database (once per session); the command
+    # run again on it changes nothing.
     settings.DEBUG = True
-    call_command("seed_demo")
     first = counts()
     call_command("seed_demo")
     assert counts() == first
@@ -68,11 +69,15 @@ def test_if_empty_leaves_an_existing_database_alone(settings, capsys):
     assert "not seeded" in capsys.readouterr().out
 
 
-def test_seed_demo_refuses_production_unless_forced(settings):
+def test_seed_demo_refuses_production_unless_forced(settings, monkeypatch):
+    from tests.demo_world import demo_world
+
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
     assert not User.objects.exists()
+    # Forced, the command goes on to seed: the world seeding builds (kept once per session).
+    monkeypatch.setattr("dashboards.management.commands.seed_demo.seed_demo", demo_world)
     call_command("seed_demo", force=True)
     assert User.objects.filter(username="koordinator").exists()
 

@@ -122,7 +122,7 @@ def phone(browser, live_server, transactional_db, request):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo world of `seed_demo` (demo users with the demo password)."""
-    from dashboards.demo import seed_demo
+    """The demo world of `seed_demo` (demo users with the demo password), a fresh copy."""
+    from tests.demo_world import demo_world
 
-    return seed_demo()
+    return demo_world()

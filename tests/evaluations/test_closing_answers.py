@@ -136,13 +136,6 @@ def test_the_what_if_shows_a_survey_index_to_two_decimals_and_keeps_it(client, d
     assert 'data-testid="what-if-result"' not in response.content.decode()
 
 
-@pytest.fixture
-def demo(db):
-    from dashboards.demo import seed_demo
-
-    return seed_demo()
-
-
 def test_the_steps_of_a_what_if_result_keep_the_answers_tried(demo):
     """After trying q88 = q89 = 1, WBBM's MP gap (5,47 of the 6,00 it needs) is closed by
     q90 and q91 on top of them: the result's link tries all four, and that closes it."""

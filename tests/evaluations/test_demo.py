@@ -12,8 +12,8 @@ from evaluations.services import assessment_for
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_worksheet_is_partly_filled_and_shows_what_blocks_wbk():
-    programme = seed_demo().programme
+def test_the_demo_worksheet_is_partly_filled_and_shows_what_blocks_wbk(demo):
+    programme = demo.programme
     answers = Answer.objects.filter(assessment__programme=programme)
     filled = answers.exclude(unit_value="").count()
     assert 80 < filled < 127
@@ -38,8 +38,8 @@ def test_the_demo_worksheet_is_partly_filled_and_shows_what_blocks_wbk():
     ) == {""}
 
 
-def test_seeding_again_changes_nothing():
-    programme = seed_demo().programme
+def test_seeding_again_changes_nothing(demo):
+    programme = demo.programme
     before = list(Answer.objects.order_by("pk").values_list("unit_value", "tpi_value", "unit_note"))
     seed_demo()
     after = list(Answer.objects.order_by("pk").values_list("unit_value", "tpi_value", "unit_note"))

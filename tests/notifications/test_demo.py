@@ -14,9 +14,8 @@ from notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_people_find_notifications_and_nothing_is_mailed(settings):
+def test_the_demo_people_find_notifications_and_nothing_is_mailed(settings, demo):
     settings.DEBUG = True
-    call_command("seed_demo")
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert ("koordinator", "digest") in kinds
     assert any(kind in ("overdue", "due_7", "due_1") for _, kind in kinds)

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 S = ActionPlanItem.Status
 
 
-def test_the_demo_has_plans_for_six_pokja_some_late_verified_and_returned():
-    programme = seed_demo().programme
+def test_the_demo_has_plans_for_six_pokja_some_late_verified_and_returned(demo):
+    programme = demo.programme
     counts = plan_status_counts(programme)
     assert len(counts) == 6 and all(c.total >= 3 for c in counts.values())
     statuses = set(
@@ -36,8 +36,8 @@ def test_the_demo_has_plans_for_six_pokja_some_late_verified_and_returned():
     assert audit_verify_chain().ok
 
 
-def test_seeding_again_changes_nothing():
-    programme = seed_demo().programme
+def test_seeding_again_changes_nothing(demo):
+    programme = demo.programme
     before = (
         ActionPlanItem.objects.count(),
         ActionPlanMonitoring.objects.count(),

@@ -13,8 +13,8 @@ from surveys.selectors import lke_survey_figures, survey_report
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_three_surveys_that_feed_the_lke_and_is_seeded_once():
-    programme = seed_demo().programme
+def test_the_demo_has_three_surveys_that_feed_the_lke_and_is_seeded_once(demo):
+    programme = demo.programme
     counts = dict(Survey.objects.filter(programme=programme).values_list("instrument__slug", "id"))
     assert set(counts) == {"skm-2017", "spak-2021", "spkp-2021"}
     responses = SurveyResponse.objects.count()

@@ -7,6 +7,7 @@ hardening and requires the secrets and hosts to be given explicitly.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "dashboards",
     "notifications",
     "reports",
+    "portalrb",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +335,19 @@ ZI_SURVEY_RATE_LIMIT = env_int("ZI_SURVEY_RATE_LIMIT", 60, minimum=1)
 ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
 # Export files (workbooks, PDF reports, evidence bundles) are removed after this many days.
 ZI_EXPORT_KEEP_DAYS = env_int("ZI_EXPORT_KEEP_DAYS", 7, minimum=1)
+# The national portal's API (portalrb): where it is served, requests per token and minute,
+# and how long the evidence links in its answers stay valid.
+ZI_PORTALRB_BASE_PATH = env_str("ZI_PORTALRB_BASE_PATH", "/api/portalrb/")
+if not re.fullmatch(r"/([A-Za-z0-9._-]+/)+", ZI_PORTALRB_BASE_PATH):
+    raise ImproperlyConfigured(
+        f"ZI_PORTALRB_BASE_PATH={ZI_PORTALRB_BASE_PATH!r} must be a path that starts and ends "
+        "with '/', e.g. '/api/portalrb/'."
+    )
+# The portal sends its token with every request: refused over plain HTTP in production
+# (request.is_secure(), which honours DJANGO_BEHIND_TLS_PROXY's header).
+ZI_PORTALRB_REQUIRE_HTTPS = not DEBUG
+ZI_PORTALRB_RATE_LIMIT = env_int("ZI_PORTALRB_RATE_LIMIT", 120, minimum=1)
+ZI_PORTALRB_LINK_DAYS = env_int("ZI_PORTALRB_LINK_DAYS", 30, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads go to a temporary file that never grows past the largest allowed upload.
 FILE_UPLOAD_HANDLERS = [

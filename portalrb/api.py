@@ -86,7 +86,6 @@ def portal_endpoint(endpoint: str):
                 response = JsonResponse(
                     view(request, token, **kwargs), json_dumps_params={"ensure_ascii": False}
                 )
-                services.token_mark_used(token)
             except ApiError as exc:
                 response = error_response(exc.status, exc.code, exc.message)
                 if exc.status == 429:

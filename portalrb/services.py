@@ -243,15 +243,17 @@ def token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def token_mark_used(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-
-
+@transaction.atomic
 def fetch_record(*, token: ApiToken | None, endpoint: str, unit_id: str, status: int) -> FetchLog:
-    return FetchLog.objects.create(
+    """Log one request of the portal and, when its token was valid, the token's last use
+    (one transaction: one commit per request)."""
+    fetch = FetchLog.objects.create(
         agency_id=token.agency_id if token else None,
         token=token,
         endpoint=endpoint[:40],
         unit_id=unit_id[:80],
         status=status,
     )
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=fetch.at)
+    return fetch

@@ -559,10 +559,13 @@ def proposal_prerequisites(
     tlhp: TlhpSummary,
     record: ProposalRecord | None,
     today: datetime.date,
+    target: str | None = None,
 ) -> list[Prerequisite]:
-    """The conditions before a unit may be proposed (not scored), for its target predicate:
-    derived where the application holds the facts, recorded by the coordinator otherwise."""
-    target = programme.target
+    """The conditions before a unit may be proposed (not scored), for its target predicate
+    (or `target`, the predicate it is proposed for): derived where the application holds the
+    facts, recorded by the coordinator otherwise (`record`: anything with an
+    ``audit_opinion`` and a ``sakip_grade``)."""
+    target = target or programme.target
     items = []
     declared = programme.pencanangan_date is not None and programme.pakta_document_id is not None
     items.append(

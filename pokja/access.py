@@ -146,7 +146,10 @@ def visible_unit_ids(user) -> set[int] | None:
         return None
     admin_units, oversight_units = set(), set()
     for unit_id, kind in UnitRole.objects.filter(user=user).values_list("unit_id", "kind"):
-        (oversight_units if kind == UnitRole.Kind.OVERSIGHT else admin_units).add(unit_id)
+        if kind == UnitRole.Kind.OVERSIGHT:
+            oversight_units.add(unit_id)
+        elif kind == UnitRole.Kind.ADMIN:
+            admin_units.add(unit_id)
     return admin_units | unit_ids_with_descendants(oversight_units)
 
 

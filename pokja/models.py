@@ -255,6 +255,9 @@ class UnitRole(models.Model):
     class Kind(models.TextChoices):
         ADMIN = "admin", _("Unit administrator")
         OVERSIGHT = "oversight", _("Oversight of this unit and the units below it (read only)")
+        # On a parent unit (a Polda's Biro/Itwasda): proposes the units below it to the
+        # national portal (portalrb), keeps the portal's tokens and reads its fetch log.
+        AGENCY = "agency", _("Agency ZI administrator")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="unit_roles"

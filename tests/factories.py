@@ -83,6 +83,8 @@ class World:
     other_programme: Programme
     no_role: User
     extra: dict = field(default_factory=dict)
+    # The agency ZI administrator of the parent unit (proposes to the national portal).
+    agency_admin: User | None = None
 
     def users_by_role(self) -> dict[str, User | None]:
         return {
@@ -97,6 +99,7 @@ class World:
             "pimpinan": self.pimpinan,
             "unit_admin": self.unit_admin,
             "oversight": self.oversight,
+            "agency": self.agency_admin,
             "site_admin": self.site_admin,
         }
 
@@ -120,6 +123,7 @@ def build_world() -> World:
             "pimpinan",
             "unitadmin",
             "oversight",
+            "agency",
             "outsider",
             "norole",
         )
@@ -135,6 +139,7 @@ def build_world() -> World:
     give_role(users["outsider"], other_programme, K.KOORDINATOR)
     UnitRole.objects.create(user=users["unitadmin"], unit=unit, kind=UnitRole.Kind.ADMIN)
     UnitRole.objects.create(user=users["oversight"], unit=parent, kind=UnitRole.Kind.OVERSIGHT)
+    UnitRole.objects.create(user=users["agency"], unit=parent, kind=UnitRole.Kind.AGENCY)
     return World(
         parent_unit=parent,
         unit=unit,
@@ -153,6 +158,7 @@ def build_world() -> World:
         outsider=users["outsider"],
         other_programme=other_programme,
         no_role=users["norole"],
+        agency_admin=users["agency"],
     )
 
 

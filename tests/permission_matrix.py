@@ -8,6 +8,7 @@ test world (tests.factories.World) and says the expected status for every role:
     outsider    coordinator of another unit   koordinator, ketua1, anggota1 (Pokja 1),
     anggota2    member of Pokja 2             tpi, pimpinan, unit_admin, site_admin
     oversight   oversight role on the parent unit (read only)
+    agency      agency ZI administrator of the parent unit (proposals to the national portal)
 
 Statuses: 302 for anonymous (sent to sign in); 404 when the person may not see the object
 (its existence is not revealed); 403 when they may see it but not do this; 200 to read;
@@ -40,6 +41,7 @@ ROLES = (
     "pimpinan",
     "unit_admin",
     "oversight",
+    "agency",
     "site_admin",
 )
 VIEWERS = (
@@ -109,6 +111,8 @@ def mirror_world(world: World) -> World:
     UnitRole.objects.create(user=cast["admin"], unit=other.unit, kind=UnitRole.Kind.ADMIN)
     oversight = UserFactory(username="beta-oversight")
     UnitRole.objects.create(user=oversight, unit=other.unit, kind=UnitRole.Kind.OVERSIGHT)
+    agency = UserFactory(username="beta-agency")
+    UnitRole.objects.create(user=agency, unit=other.unit, kind=UnitRole.Kind.AGENCY)
     return dataclasses.replace(
         world,
         parent_unit=other.unit,
@@ -124,6 +128,7 @@ def mirror_world(world: World) -> World:
         pimpinan=cast["pimpinan"],
         unit_admin=cast["admin"],
         oversight=oversight,
+        agency_admin=agency,
         outsider=world.coordinator,
         other_programme=world.programme,
         extra={},
@@ -614,6 +619,71 @@ PUBLIC_PAGE_MATRIX = {
 }
 
 
+# The agency's proposal to the national portal: its agency ZI administrators (on the parent
+# unit) and site administrators; nobody else sees these pages (404), oversight included.
+AGENCY_ADMINS = ("agency", "site_admin")
+
+
+def agency_kwargs(world: World) -> dict:
+    return {"unit_code": world.parent_unit.code}
+
+
+def _agency_year(world: World) -> dict:
+    return {**agency_kwargs(world), "year": world.programme.year}
+
+
+def _agency_programme(world: World) -> dict:
+    return {**_agency_year(world), "programme_id": world.programme.pk}
+
+
+def _agency_child_programme(world: World) -> dict:
+    """A programme of a unit below the world's agency (the mirror's agency is a unit whose
+    own programme the world holds, which no agency proposes)."""
+    from tests.factories import UnitFactory, make_programme
+
+    child = UnitFactory(code=f"{world.parent_unit.code}-ANAK", parent=world.parent_unit)
+    programme = make_programme(unit=child, year=world.programme.year)
+    return {**_agency_year(world), "programme_id": programme.pk}
+
+
+def _agency_token(world: World) -> dict:
+    import secrets
+
+    from portalrb.models import ApiToken
+
+    token = ApiToken.objects.create(
+        agency=world.parent_unit, name="Portal", digest=secrets.token_hex(32), prefix="zirb_"
+    )
+    return {**agency_kwargs(world), "token_id": token.pk}
+
+
+def for_agency_admins(ok: int) -> dict[str, int]:
+    return statuses(404, **dict.fromkeys(AGENCY_ADMINS, ok))
+
+
+PORTALRB_MATRIX: dict[str, Case] = {
+    "portalrb_agency": Case(agency_kwargs, for_agency_admins(302)),
+    "portalrb_proposal": Case(_agency_year, for_agency_admins(200)),
+    "portalrb_prerequisites": Case(
+        _agency_year,
+        for_agency_admins(302),
+        method="post",
+        data=lambda w: {"audit_opinion": "WTP", "sakip_grade": "BB"},
+    ),
+    "portalrb_proposed_unit": Case(
+        _agency_programme,
+        for_agency_admins(302),
+        method="post",
+        data=lambda w: {f"p{w.programme.pk}-category": "WBK"},
+        foreign=_agency_child_programme,
+    ),
+    "portalrb_confirm": Case(_agency_year, for_agency_admins(302), method="post"),
+    "portalrb_tokens": Case(agency_kwargs, for_agency_admins(200)),
+    "portalrb_token_revoke": Case(_agency_token, for_agency_admins(302), method="post"),
+    "portalrb_fetch_log": Case(agency_kwargs, for_agency_admins(200)),
+}
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(lambda w: {}, statuses(200)),
     "programme_create": Case(lambda w: {}, statuses(403, unit_admin=200, site_admin=200)),
@@ -686,6 +756,7 @@ MATRIX: dict[str, Case] = {
     "survey_export_results": Case(lambda w: {**_survey(w), "fmt": "xlsx"}, SURVEY_EXPORTERS),
     "survey_public": Case(_public_survey, RESPONDENTS_LINK),
     "survey_thanks": Case(_public_survey, RESPONDENTS),
+    **PORTALRB_MATRIX,
     **PLAN_MATRIX,
     **LKE_MATRIX,
     **WORKSHEET_MATRIX,
@@ -727,6 +798,8 @@ PUBLIC = {
     "password_reset_complete",
     "healthz",
     "favicon",
+    "portalrb_openapi",  # the API's description, which holds no data
+    "portalrb_openapi_file",
 }
 
 # Not walked: Django's own admin (staff only, tested by Django), views that need a token
@@ -738,4 +811,10 @@ EXEMPT = {
     "password_change_done",
     "password_reset_confirm",  # needs a one-time token
     "set_language",  # Django's set_language (a cookie), storing a signed-in person's choice
+    # The national portal's API: a Bearer token, never a session (tests/portalrb).
+    "portalrb_unit_wbk",
+    "portalrb_unit_wbbm",
+    "portalrb_unit_answers",
+    "portalrb_evidence",  # a signed, expiring link from the API's answers
+    "portalrb_evidence_file",
 }

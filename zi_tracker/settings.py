@@ -7,6 +7,7 @@ hardening and requires the secrets and hosts to be given explicitly.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "publicpage",
+    "portalrb",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +341,19 @@ ZI_PUBLIC_PAGE_RATE_LIMIT = env_int("ZI_PUBLIC_PAGE_RATE_LIMIT", 300, minimum=1)
 ZI_SURVEY_CODE_FAILURE_LIMIT = env_int("ZI_SURVEY_CODE_FAILURE_LIMIT", 20, minimum=1)
 # Export files (workbooks, PDF reports, evidence bundles) are removed after this many days.
 ZI_EXPORT_KEEP_DAYS = env_int("ZI_EXPORT_KEEP_DAYS", 7, minimum=1)
+# The national portal's API (portalrb): where it is served, requests per token and minute,
+# and how long the evidence links in its answers stay valid.
+ZI_PORTALRB_BASE_PATH = env_str("ZI_PORTALRB_BASE_PATH", "/api/portalrb/")
+if not re.fullmatch(r"/([A-Za-z0-9._-]+/)+", ZI_PORTALRB_BASE_PATH):
+    raise ImproperlyConfigured(
+        f"ZI_PORTALRB_BASE_PATH={ZI_PORTALRB_BASE_PATH!r} must be a path that starts and ends "
+        "with '/', e.g. '/api/portalrb/'."
+    )
+# The portal sends its token with every request: refused over plain HTTP in production
+# (request.is_secure(), which honours DJANGO_BEHIND_TLS_PROXY's header).
+ZI_PORTALRB_REQUIRE_HTTPS = not DEBUG
+ZI_PORTALRB_RATE_LIMIT = env_int("ZI_PORTALRB_RATE_LIMIT", 120, minimum=1)
+ZI_PORTALRB_LINK_DAYS = env_int("ZI_PORTALRB_LINK_DAYS", 30, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Larger uploads go to a temporary file that never grows past the largest allowed upload.
 FILE_UPLOAD_HANDLERS = [
@@ -374,7 +389,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP
+SECURE_REDIRECT_EXEMPT = [
+    r"^healthz$",  # container health checks speak plain HTTP
+    # The portal's API answers plain HTTP with its JSON error (403 HTTPS_REQUIRED), not a
+    # redirect a client might follow with its token.
+    "^" + re.escape(ZI_PORTALRB_BASE_PATH.lstrip("/")),
+]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,4 +35,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("publicpage.urls")),
+    path("", include("portalrb.urls")),
+    path(settings.ZI_PORTALRB_BASE_PATH.lstrip("/"), include("portalrb.api_urls")),
 ]

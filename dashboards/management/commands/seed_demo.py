@@ -4,11 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from dashboards.demo import seed_demo
 from pokja.demo import DEMO_PASSWORD
 from pokja.models import Unit
+from portalrb.demo import seed_proposal
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo world (Polres Labuhanbatu, its programme, six Pokja and demo users). "
+        "Create the demo world (Polres Labuhanbatu, its programme, six Pokja, demo users and "
+        "Polda Sumatera Utara's confirmed proposal to the national portal). "
         "Safe to run again. Refuses to run with DJANGO_DEBUG=false unless --force is given."
     )
 
@@ -29,6 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data; the demo was not seeded.")
             return
         result = seed_demo(units=units)
+        # The agency's confirmed proposal of the demo unit to the national portal.
+        seed_proposal(result.programme)
         self.stdout.write(
             f"Demo ready: {result.programme.unit.name} {result.programme.year} "
             f"(+{len(result.extra_programmes)} more units). Password for demo users: {DEMO_PASSWORD}"

@@ -59,6 +59,11 @@ def _seed_demo(*, units: int) -> DemoResult:
     _seed_snapshots(programme, stored, random.Random(2018), programme_today(), days=120)  # noqa: S311
     # After the score and its history: the digest reports the stored score and its change.
     notifications_demo.seed_notifications(programme)
+    # The agency's confirmed proposal of the demo unit to the national portal (its snapshot
+    # holds the answers and scores just stored).
+    from portalrb.demo import seed_proposal
+
+    seed_proposal(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     if extra:
         seed_unit_variety(extra)

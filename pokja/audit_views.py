@@ -61,6 +61,12 @@ class AuditFilterForm(QueryForm):
             ("", _("Any")),
             *sorted(((t, object_type_label(t)) for t in object_types), key=lambda c: c[1]),
         ]
+        # The trail's own range (below) is the one said; the picker offers only its days.
+        for name in ("date_from", "date_to"):
+            self.fields[name].set_range(datetime.date.min, datetime.date.max)
+            self.fields[name].widget.attrs.update(
+                min=EARLIEST_AUDIT_DATE.isoformat(), max=_latest_audit_date().isoformat()
+            )
 
     def _clean_day(self, name: str) -> datetime.date | None:
         day = self.cleaned_data.get(name)

@@ -141,8 +141,18 @@ def wait_for_tasks(worker, *results) -> None:
     wait_for(done, "tasks " + ", ".join(r.id for r in results), worker)
 
 
+# Django's file backend ends each message with a line of 79 dashes, and two connections opened
+# in the same second may write to the same file (its name is the time and the connection's
+# id, which a new connection can reuse): count messages, not files.
+MAIL_END = "\n" + "-" * 79 + "\n"
+
+
 def mails(worker) -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(worker.mail.glob("*.log"))]
+    found = []
+    for path in sorted(worker.mail.glob("*.log")):
+        text = path.read_text(encoding="utf-8")
+        found += [m + MAIL_END for m in text.split(MAIL_END) if m.strip()]
+    return found
 
 
 def stored(programme) -> ProgrammeScore:

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from dashboards.demo import seed_demo
 from pokja.demo import DEMO_PASSWORD
 from pokja.models import Unit
-from portalrb.demo import seed_proposal
 
 
 class Command(BaseCommand):
@@ -31,8 +30,6 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data; the demo was not seeded.")
             return
         result = seed_demo(units=units)
-        # The agency's confirmed proposal of the demo unit to the national portal.
-        seed_proposal(result.programme)
         self.stdout.write(
             f"Demo ready: {result.programme.unit.name} {result.programme.year} "
             f"(+{len(result.extra_programmes)} more units). Password for demo users: {DEMO_PASSWORD}"

@@ -626,6 +626,22 @@ def score_mark_stale(programme_id: int) -> None:
     transaction.on_commit(partial(score_queue_run, programme_id))
 
 
+def score_note_committed_change(programme_id: int) -> None:
+    """For changes many people make at once (survey responses), called once each has
+    committed: the stored score is marked stale and a run queued, as by `score_mark_stale`,
+    unless a run is queued already and has not started. That run reads this change (it gives
+    up its claim before it reads the answers, and always scores), so a burst of respondents
+    reads the score's row instead of each of them writing it: nobody waits on another."""
+    queued = (
+        ProgrammeScore.objects.filter(programme_id=programme_id)
+        .values_list("queued_at", flat=True)
+        .first()
+    )
+    if queued is not None and queued >= timezone.now() - SCORE_QUEUE_TIMEOUT:
+        return
+    score_mark_stale(programme_id)
+
+
 def score_queue_run(programme_id: int) -> bool:
     """Send one recomputation of the programme's score to the workers, unless one is queued
     and has not started. Call it after the commit; never raises (the repair run catches up)."""

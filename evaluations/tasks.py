@@ -32,9 +32,11 @@ RETRY = {
 )
 def recompute_programme_score(programme_id: int) -> bool:
     """Score one programme and store the breakdown, if anything changed since the last run."""
-    # Changes from now on queue a run of their own; this one covers everything before.
+    # Changes from now on queue a run of their own; this one covers everything before, even
+    # those that did not mark the score stale because this run was queued
+    # (`score_note_committed_change`): so it always scores.
     ProgrammeScore.objects.filter(programme_id=programme_id).update(queued_at=None)
-    stored = services.score_refresh(programme_id=programme_id)
+    stored = services.score_refresh(programme_id=programme_id, force=True)
     if stored is None:
         logger.info("programme %s no longer exists; no score to store", programme_id)
         return False
@@ -56,10 +58,11 @@ def _each_programme(programme_ids, work, what: str) -> int:
 
 
 @shared_task(name="evaluations.repair_stale_scores", **RETRY)
-def repair_stale_scores() -> int:
-    """Score the programmes whose run was lost (broker away, worker stopped) or never queued."""
+def repair_stale_scores(at: str | None = None) -> int:
+    """Score the programmes whose run was lost (broker away, worker stopped) or never queued;
+    ``at``: the moment to judge by (ISO time, default now)."""
     return _each_programme(
-        services.scores_to_repair(),
+        services.scores_to_repair(now=moment_from(at)),
         lambda pk: services.score_refresh(programme_id=pk),
         "repairing the stored score",
     )

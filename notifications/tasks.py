@@ -80,6 +80,7 @@ def email_notification(notification_id: int) -> bool:
 
 
 @shared_task(name="notifications.event_emails", **OPTIONS)
-def event_emails() -> int:
-    """Event e-mails whose queued task was lost (broker away) or failed (mail server away)."""
-    return services.event_emails_pending()
+def event_emails(at: str | None = None) -> int:
+    """Event e-mails whose queued task was lost (broker away) or failed (mail server away);
+    ``at``: the moment to judge by (ISO time, default now)."""
+    return services.event_emails_pending(now=moment_from(at))

@@ -57,6 +57,24 @@ def programme_changed(programme_id: int) -> None:
         listener(programme_id)
 
 
+# Changes the public makes many at a time (survey responses) are told after they commit, by
+# `responses_added`; the listener (evaluations' score_note_committed_change) may then skip
+# writing the shared stored-score row while a run that will read them is queued.
+_response_listeners: list[ChangeListener] = []
+
+
+def register_responses_listener(listener: ChangeListener) -> None:
+    if listener not in _response_listeners:
+        _response_listeners.append(listener)
+
+
+def responses_added(programme_id: int) -> None:
+    """Tell the registered listeners that responses of programme `programme_id` were stored
+    (call it after their commit)."""
+    for listener in _response_listeners:
+        listener(programme_id)
+
+
 # --------------------------------------------------------------------------- events
 
 # Things the people concerned must hear of and act on. The service that makes one calls

@@ -1,7 +1,9 @@
 """Fixed-window counters shared by every web process: the rate limits of public pages
 (survey submissions, wrong survey codes, password-reset requests).
 
-In Redis when REDIS_URL is set (one round trip: INCR is atomic). Otherwise one row per
+In Redis when REDIS_URL is set (one round trip: INCR is atomic); while that Redis cannot be
+reached, in the database as without it (a window may then count twice: at most twice the
+limit gets through during an outage, and nobody is refused for it). Otherwise one row per
 client and window in the database (`RateCounter`), counted by a single
 ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` statement, which PostgreSQL and SQLite
 (3.35 or later) each run atomically: however many processes and threads count at once,
@@ -24,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pokja.models import RateCounter
+from zi_tracker.cache import UNAVAILABLE, redis_unavailable
 
 
 def _key(scope: str, client: str, window: int) -> tuple[str, int]:
@@ -36,7 +39,7 @@ def _key(scope: str, client: str, window: int) -> tuple[str, int]:
 def _redis_client(url: str):
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)
 
 
 def _redis():
@@ -64,7 +67,10 @@ def hit(scope: str, client: str, *, window: int) -> int:
         pipe = redis_client.pipeline(transaction=False)
         pipe.set(key, 0, ex=window + 1, nx=True)
         pipe.incr(key)
-        return int(pipe.execute()[1])
+        try:
+            return int(pipe.execute()[1])
+        except UNAVAILABLE as exc:
+            redis_unavailable("rate limit", exc)
     ends = datetime.datetime.fromtimestamp((number + 1) * window, tz=datetime.UTC)
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), [key, connection.ops.adapt_datetimefield_value(ends)])
@@ -80,5 +86,8 @@ def hits(scope: str, client: str, *, window: int) -> int:
     key, _number = _key(scope, client, window)
     redis_client = _redis()
     if redis_client is not None:
-        return int(redis_client.get(key) or 0)
+        try:
+            return int(redis_client.get(key) or 0)
+        except UNAVAILABLE as exc:
+            redis_unavailable("rate limit", exc)
     return RateCounter.objects.filter(key=key).values_list("hits", flat=True).first() or 0

@@ -9,10 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def export_folder(job: ExportJob) -> str:
+    return f"exports/{job.programme_id}"
+
+
+def export_prefix(job: ExportJob) -> str:
+    """Every file stored for `job` starts with this (a rerun replaces its earlier file)."""
+    return f"{job.pk}-"
+
+
 def export_upload_to(instance: ExportJob, filename: str) -> str:
-    # Never the programme's or the user's words in a stored name: a random one per file.
+    # Never the programme's or the user's words in a stored name: the job and a random part.
     suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-    return f"exports/{instance.programme_id}/{uuid.uuid4().hex}.{suffix}"
+    return f"{export_folder(instance)}/{export_prefix(instance)}{uuid.uuid4().hex}.{suffix}"
 
 
 class ExportJob(models.Model):

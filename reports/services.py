@@ -42,7 +42,7 @@ from reports.lke_import import (
 )
 from reports.lke_layout import TPI_ANSWER, UNIT_ANSWER
 from reports.lke_reconcile import reconcile
-from reports.models import ExportJob
+from reports.models import ExportJob, export_folder, export_prefix
 from surveys.services import official_figure_set
 from zi_tracker.celery import TRANSIENT_DB_ERRORS, enqueue_on_commit
 
@@ -170,6 +170,11 @@ def export_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 # --------------------------------------------------------------------------- export jobs
 
 RUN_SOFT_LIMIT = 300  # seconds a build may take (the task's soft time limit)
+# A run started longer ago than this has died with its worker (the task's hard limit is 30 s
+# past the soft one): the repair gives the job back.
+ABANDONED_AFTER = datetime.timedelta(seconds=RUN_SOFT_LIMIT * 2)
+# A job still pending this long after it was asked for lost its task (the broker was away).
+PENDING_GRACE = datetime.timedelta(minutes=2)
 
 
 def export_job_create(
@@ -227,7 +232,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     """Build the job's file. Safe to run twice: only a pending job (or one whose run died
     long ago) is claimed, so a second run returns None and leaves it alone."""
     now = timezone.now()
-    abandoned = now - datetime.timedelta(seconds=RUN_SOFT_LIMIT * 2)
+    abandoned = now - ABANDONED_AFTER
     claimed = (
         ExportJob.objects.filter(pk=job_id)
         .filter(
@@ -271,6 +276,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         content = ContentFile(data) if isinstance(data, bytes) else File(data)
         try:
             size = content.size
+            _remove_files_left_by_earlier_runs(job)
             job.file.save(filename, content, save=False)
         except OSError as exc:
             logger.exception("export %s could not be stored", job_id)
@@ -291,6 +297,41 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         return None
     job.refresh_from_db()
     return job
+
+
+def _remove_files_left_by_earlier_runs(job: ExportJob) -> None:
+    """A run that died after storing its file and before recording it left that file: this
+    run's file replaces it (one file per job)."""
+    storage = job.file.storage
+    folder, prefix = export_folder(job), export_prefix(job)
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(prefix):
+            storage.delete(f"{folder}/{name}")
+
+
+def export_jobs_repair(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the jobs whose task was lost (still pending ``PENDING_GRACE`` after they
+    were asked for) or whose run died with its worker (running for ``ABANDONED_AFTER``); how
+    many were queued. Each is built once: a run claims its job before building."""
+    from reports.tasks import run_export
+
+    now = now or timezone.now()
+    # An abandoned run's job is given back first, so that the queued run may claim it.
+    ExportJob.objects.filter(
+        status=ExportJob.Status.RUNNING, started_at__lt=now - ABANDONED_AFTER
+    ).update(status=ExportJob.Status.PENDING)
+    pending = list(
+        ExportJob.objects.filter(
+            status=ExportJob.Status.PENDING, created_at__lt=now - PENDING_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for job_id in pending:
+        enqueue_on_commit(run_export, job_id)
+    return len(pending)
 
 
 def export_jobs_remove_old(*, now: datetime.datetime | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from reports import services
-from zi_tracker.celery import TRANSIENT_DB_ERRORS
+from zi_tracker.celery import TRANSIENT_DB_ERRORS, moment_from
 
 RETRY = {
     "autoretry_for": TRANSIENT_DB_ERRORS,
@@ -29,6 +29,13 @@ RETRY = {
 def run_export(job_id: int) -> bool:
     """Build one export job's file (nothing if it is gone, done, or running elsewhere)."""
     return services.export_job_run(job_id=job_id) is not None
+
+
+@shared_task(name="reports.repair_exports", **RETRY)
+def repair_exports(at: str | None = None) -> int:
+    """Queue again the exports whose run was lost or died with its worker (every minute);
+    ``at``: the moment to judge by (ISO time, default now)."""
+    return services.export_jobs_repair(now=moment_from(at))
 
 
 @shared_task(name="reports.remove_old_exports", **RETRY)

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_change, audit_snapshot
-from pokja.hooks import programme_changed
+from pokja.hooks import programme_changed, responses_added
 from surveys import codes as survey_codes
 from surveys.indices import respondent_mean
 from surveys.models import (
@@ -366,8 +367,9 @@ def response_submit(
             return Outcome.REPLAY
         return Outcome.ALREADY_ANSWERED
     if stored:
-        # A new response moves the index in force; the stored score follows (coalesced).
-        programme_changed(survey.programme_id)
+        # A new response moves the index in force; the stored score follows (coalesced, and
+        # without every respondent writing the programme's score row: pokja.hooks).
+        transaction.on_commit(partial(responses_added, survey.programme_id))
         return Outcome.ACCEPTED
     # The code was not there to consume: used before, by this submission or another one.
     if _is_stored(survey, answers.submission_id):

@@ -146,6 +146,9 @@ try:
     }
 except ValueError as exc:  # dj-database-url's own message says what is wrong
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+# A connection kept between requests is checked before reuse: after the database restarts,
+# the next request connects again instead of failing on the broken connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default lives in a folder of its own that a fresh clone does not have yet.
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
@@ -160,7 +163,12 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss"))
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis away: a miss, not an error (zi_tracker/cache.py); saves go on.
+            "BACKEND": "zi_tracker.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     # Shared between the web server and the worker without any server process.
@@ -189,7 +197,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task whose worker died is redelivered after this long (must exceed the longest task).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    _visibility = env_int("ZI_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=5)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        # Workers look for such tasks every 1/60 of that (a minute at most), one scan each.
+        "unacked_restore_interval": max(1, min(60, _visibility // 60)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -243,6 +257,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.event_emails",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 290},  # a run missed is replaced by the next one
+    },
+    # Every minute, day and night: exports whose run was lost (broker away when asked) or
+    # died with its worker; each is queued again and built once.
+    "reports-repair-exports": {
+        "task": "reports.repair_exports",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},  # a run missed is replaced by the next one
     },
     # Every day at 03:30 WIB: remove export files older than ZI_EXPORT_KEEP_DAYS.
     "reports-remove-old-exports": {

@@ -6,6 +6,8 @@ from dashboards import views as dashboard_views
 from pokja import account_views
 from pokja.views.organisation import language_switch
 
+handler500 = "zi_tracker.errors.server_error"
+
 admin.site.site_header = "ZI Tracker"
 admin.site.site_title = "ZI Tracker"
 

@@ -103,3 +103,10 @@ def test_the_audit_anchor_is_noted_at_a_quarter_past_midnight_wib_each_day():
     firings = week_of_firings("audit-anchor")
     assert len(firings) == 7 and {(f.hour, f.minute) for f in firings} == {(0, 15)}
     assert settings.CELERY_BEAT_SCHEDULE["audit-anchor"]["task"] == "audit.write_anchor"
+
+
+def test_lost_or_abandoned_exports_are_queued_again_every_minute():
+    firings = week_of_firings("reports-repair-exports")
+    assert len(firings) == 7 * 24 * 60
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-repair-exports"]
+    assert entry["task"] == "reports.repair_exports" and entry["options"]["expires"] < 60

@@ -5,11 +5,15 @@ evidence, programme settings: tests/evaluations/test_stored_scores.py) and the s
 from __future__ import annotations
 
 import ast
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import ProgrammeScore
@@ -48,13 +52,16 @@ def one_answer(survey: Survey, value: int = 4) -> Answers:
     )
 
 
-def test_a_survey_response_makes_the_score_stale_and_the_run_counts_it(world):
+def test_a_survey_response_makes_the_score_stale_and_the_run_counts_it(
+    world, django_capture_on_commit_callbacks
+):
     p = world.programme
     survey = make_survey(p, "spak-2021")  # feeds LKE question 125 (IPAK)
     assert is_stale(p)  # a new survey may become the one in force
     assert refreshed(p).surveys["125"]["respondents"] == 0
     token = "t" * 20
-    outcome = response_submit(survey=survey, answers=one_answer(survey), browser_token=token)
+    with django_capture_on_commit_callbacks(execute=True):  # told once it has committed
+        outcome = response_submit(survey=survey, answers=one_answer(survey), browser_token=token)
     assert outcome == Outcome.ACCEPTED
     assert is_stale(p)
     stored = refreshed(p)
@@ -64,6 +71,65 @@ def test_a_survey_response_makes_the_score_stale_and_the_run_counts_it(world):
     again = response_submit(survey=survey, answers=one_answer(survey, 1), browser_token=token)
     assert again == Outcome.ALREADY_ANSWERED
     assert not is_stale(p)
+
+
+def score_row_writes(queries) -> list[str]:
+    table = ProgrammeScore._meta.db_table
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+
+
+def test_responses_while_a_run_is_queued_leave_the_score_row_alone_and_the_run_counts_them(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A burst of respondents: the first one marks the score stale and queues a run; while
+    that run has not started, the others only read the row (no write, so no lock that all
+    of them wait on); the run then counts every one of them."""
+    from evaluations import tasks
+
+    sent = []
+    monkeypatch.setattr(services, "publish", lambda task, *args, **kw: sent.append(args) or True)
+    p = world.programme
+    survey = make_survey(p, "spak-2021")
+    refreshed(p)
+    generation = ProgrammeScore.objects.get(programme=p).generation
+
+    def respond(value: int, token: str) -> list[str]:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),  # as after the commit
+        ):
+            response_submit(survey=survey, answers=one_answer(survey, value), browser_token=token)
+        return score_row_writes(queries.captured_queries)
+
+    assert len(respond(4, "a" * 20)) == 2  # marked stale, run claimed
+    assert sent == [(p.pk,)]
+    assert [respond(2, f"{n}" * 20) for n in range(1, 4)] == [[], [], []]
+    assert sent == [(p.pk,)]  # one run for the burst
+    assert ProgrammeScore.objects.get(programme=p).generation == generation + 1
+
+    tasks.recompute_programme_score(p.pk)  # the queued run, as the worker runs it
+    stored = ProgrammeScore.objects.get(programme=p)
+    assert not stored.is_stale
+    assert stored.surveys["125"]["respondents"] == 4
+    assert Decimal(stored.surveys["125"]["index"]) == Decimal("2.5")  # (4 + 2 + 2 + 2) / 4
+
+    # With no run queued, the next respondent marks it stale again and queues one.
+    assert len(respond(4, "z" * 20)) == 2
+    assert sent == [(p.pk,), (p.pk,)]
+    assert is_stale(p)
+
+
+def test_a_queued_run_lost_long_ago_no_longer_holds_off_a_respondent(
+    world, django_capture_on_commit_callbacks
+):
+    p = world.programme
+    survey = make_survey(p, "spak-2021")
+    refreshed(p)
+    long_ago = timezone.now() - services.SCORE_QUEUE_TIMEOUT - datetime.timedelta(seconds=1)
+    ProgrammeScore.objects.filter(programme=p).update(queued_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        response_submit(survey=survey, answers=one_answer(survey), browser_token="q" * 20)
+    assert is_stale(p)
 
 
 def test_paper_responses_survey_settings_and_official_figures_make_it_stale(world):

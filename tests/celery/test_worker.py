@@ -11,14 +11,9 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from evaluations import services as lke
@@ -29,75 +24,33 @@ from notifications.models import Notification
 from notifications.tasks import action_plan_reminders, email_notification
 from tests.brokers import broker, switch_broker
 from tests.factories import build_world, make_plan_item
+from tests.workers import (
+    mails,
+    require_postgres_and_redis,
+    start_worker,
+    wait_for,
+    wait_for_tasks,
+    wait_for_what_they_queued,
+)
 from zi_tracker.celery import app
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-# Generous: the machine may be busy with other work (a CPU-bound process beside the suite
-# must not fail it); the tests wait on what they caused, so a quiet machine passes at once.
-WAIT_SECONDS = 120
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"  # the test database
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """A `celery -A zi_tracker worker` process on the test database; its mail folder."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("[celery_worker] needs PostgreSQL")
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("[celery_worker] needs Redis: set REDIS_URL=redis://…")
-    mail_dir = tmp_path_factory.mktemp("mail")
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
-        "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
-        "DJANGO_DB_CONN_MAX_AGE": "0",
-        "ZI_VAR_DIR": str(tmp_path_factory.mktemp("var")),
-    }
-    env.pop("EMAIL_HOST", None)
+    require_postgres_and_redis("celery_worker")
     app.control.purge()  # messages left by earlier tests name rows long gone
-    celery = Path(sys.executable).with_name("celery")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(celery),
-                "-A",
-                "zi_tracker",
-                "worker",
-                "--pool=solo",  # one task at a time, in the order sent
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=test-{os.getpid()}@%h",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    started = start_worker(
+        tmp_path_factory.mktemp("worker"),
+        broker_url=os.environ["REDIS_URL"],
+        mail=tmp_path_factory.mktemp("mail"),
+    )
     try:
-        _wait(lambda: b" ready." in log_path.read_bytes() or process.poll() is not None, 60)
-        if process.poll() is not None:
-            pytest.fail("the worker stopped:\n" + log_path.read_text(errors="replace"))
-        yield type("Worker", (), {"mail": mail_dir, "log": log_path, "process": process})
+        yield started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        started.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -113,52 +66,6 @@ def _empty_queue_idle_worker_and_empty_mail_folder(request):
         wait_for_tasks(worker, app.send_task("celery.accumulate", args=(1,)))
         for path in worker.mail.glob("*"):
             path.unlink()
-
-
-def _wait(condition, seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def wait_for(condition, what: str, worker) -> None:
-    if not _wait(condition):
-        log = worker.log.read_text(errors="replace")[-4000:]
-        pytest.fail(f"not within {WAIT_SECONDS} s: {what}\n--- worker log ---\n{log}")
-
-
-def wait_for_tasks(worker, *results) -> None:
-    """Wait until the worker has run each of these tasks (its log says how each ended)."""
-    ends = ("] succeeded in", "] raised", "] failed", "] ignored")
-
-    def done() -> bool:
-        log = worker.log.read_text(errors="replace")
-        return all(any(f"[{r.id}{end}" in log for end in ends) for r in results)
-
-    wait_for(done, "tasks " + ", ".join(r.id for r in results), worker)
-
-
-# Django's file backend ends each message with a line of 79 dashes, and two connections opened
-# in the same second may write to the same file (its name is the time and the connection's
-# id, which a new connection can reuse): count messages, not files.
-MAIL_END = "\n" + "-" * 79 + "\n"
-
-
-def wait_for_what_they_queued(worker) -> None:
-    """Wait until the worker has also run what the finished tasks queued (their e-mails): a
-    marker sent now runs after them, the worker taking one task at a time in order."""
-    wait_for_tasks(worker, app.send_task("celery.accumulate", args=(1,)))
-
-
-def mails(worker) -> list[str]:
-    found = []
-    for path in sorted(worker.mail.glob("*.log")):
-        text = path.read_text(encoding="utf-8")
-        found += [m + MAIL_END for m in text.split(MAIL_END) if m.strip()]
-    return found
 
 
 def stored(programme) -> ProgrammeScore:

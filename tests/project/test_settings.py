@@ -84,7 +84,7 @@ def test_database_and_redis_urls_are_used():
         "zi",
         "db.internal",
         "redis://cache.internal:6379/2",
-        "django.core.cache.backends.redis.RedisCache",
+        "zi_tracker.cache.TolerantRedisCache",
     ]
 
 

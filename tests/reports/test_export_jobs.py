@@ -215,3 +215,50 @@ def test_an_export_asked_for_without_a_language_takes_the_active_one(
         actor=coordinator, programme=programme, kind="lke_xlsx", language="xx"
     )
     assert job.language == "id"  # an unknown language: the site's default
+
+
+def test_the_repair_queues_lost_and_abandoned_jobs_and_leaves_the_others(
+    programme, coordinator, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, pk: queued.append(pk))
+    now = timezone.now()
+    minutes = datetime.timedelta(minutes=1)
+
+    def job(status, created_ago, started_ago=None) -> ExportJob:
+        made = services.export_job_create(actor=coordinator, programme=programme, kind="lke_xlsx")
+        ExportJob.objects.filter(pk=made.pk).update(
+            status=status,
+            created_at=now - created_ago,
+            started_at=None if started_ago is None else now - started_ago,
+        )
+        return made
+
+    lost = job("pending", 3 * minutes)  # its task never reached a worker
+    just_asked = job("pending", 0.5 * minutes)  # left to its own task
+    dead = job("running", 12 * minutes, 11 * minutes)  # its worker died mid-run
+    running = job("running", 2 * minutes, 1 * minutes)
+    done = job("done", 30 * minutes, 29 * minutes)
+    queued.clear()
+    assert services.export_jobs_repair(now=now) == 2
+    assert sorted(queued) == sorted([lost.pk, dead.pk])
+    statuses = dict(ExportJob.objects.values_list("pk", "status"))
+    assert statuses[dead.pk] == "pending"  # given back, so that the queued run claims it
+    assert (statuses[just_asked.pk], statuses[running.pk], statuses[done.pk]) == (
+        "pending",
+        "running",
+        "done",
+    )
+
+
+def test_a_rerun_replaces_the_file_an_earlier_run_stored_before_it_died(programme, coordinator):
+    job = services.export_job_create(actor=coordinator, programme=programme, kind="lke_xlsx")
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    first = Path(job.file.path)
+    # As if that run had died after storing its file: the job is given back and runs again.
+    ExportJob.objects.filter(pk=job.pk).update(status="pending")
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert not first.exists()
+    assert [p.name for p in first.parent.iterdir()] == [Path(job.file.name).name]

@@ -120,3 +120,26 @@ def event_happened(
     )
     for listener in _event_listeners:
         listener(event)
+
+
+# --------------------------------------------------------------------------- demo data
+
+# The demo world (`seed_demo`, composed in dashboards/demo.py) is built from each app's own
+# demo data. dashboards imports the demo modules of the apps below it; an app above it (the
+# national portal, portalrb) adds its part by registering a seeder here in its
+# AppConfig.ready(), so that dashboards never imports it. dashboards calls
+# `demo_programme_seeded` once the demo programme has its answers, its stored score and its
+# history; each seeder must be safe to run again, as `seed_demo` is.
+DemoSeeder = Callable[[Any], None]
+_demo_seeders: list[DemoSeeder] = []
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    if seeder not in _demo_seeders:
+        _demo_seeders.append(seeder)
+
+
+def demo_programme_seeded(programme) -> None:
+    """Let the registered seeders add their demo data around the demo `programme`."""
+    for seeder in _demo_seeders:
+        seeder(programme)

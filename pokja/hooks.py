@@ -143,3 +143,31 @@ def demo_programme_seeded(programme) -> None:
     """Let the registered seeders add their demo data around the demo `programme`."""
     for seeder in _demo_seeders:
         seeder(programme)
+
+
+# --------------------------------------------------------------------------- unit roles
+
+# What a unit role leads to, on the home page (dashboards/home_selectors.py) for the person
+# who holds it: an app above pokja that gives a unit role its work (portalrb: the agency ZI
+# administrator's proposal to the national portal) registers a provider for that role's kind
+# in its AppConfig.ready(). A provider takes the UnitRole (its unit loaded) and returns None
+# or a dict with at least "template": the partial to include, which receives the dict as
+# ``block``. Providers run no query, so that the home page's queries stay the same.
+UnitRoleProvider = Callable[..., dict | None]
+_unit_role_providers: dict[str, list[UnitRoleProvider]] = defaultdict(list)
+
+
+def register_unit_role_block(kind: str, provider: UnitRoleProvider) -> None:
+    if provider not in _unit_role_providers[kind]:
+        _unit_role_providers[kind].append(provider)
+
+
+def unit_role_blocks(roles) -> list[dict]:
+    """What the registered providers offer for each of `roles`, in the roles' order."""
+    blocks = []
+    for role in roles:
+        for provider in _unit_role_providers.get(role.kind, ()):
+            block = provider(role=role)
+            if block is not None:
+                blocks.append(block)
+    return blocks

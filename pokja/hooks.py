@@ -1,4 +1,6 @@
-"""Places on pokja's pages where apps above pokja add their own actions.
+"""Where the apps above pokja hook into the work of the apps below them: actions on pokja's
+pages, changes to a programme, events people must hear of, what a unit role leads to on the
+home page, and the demo world's data (each section below says who signals and who listens).
 
 pokja never imports the apps built on it. An app that composes (the dashboards, say) registers
 a provider for a page in its AppConfig.ready(); the page asks for its actions when it renders.

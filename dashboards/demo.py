@@ -24,6 +24,7 @@ from evaluations.services import assessment_for, score_refresh
 from notifications import demo as notifications_demo
 from notifications import services as notifications_services
 from pokja import demo as pokja_demo
+from pokja.hooks import demo_programme_seeded
 from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
 from publicpage import demo as publicpage_demo
 from surveys import demo as surveys_demo
@@ -59,11 +60,9 @@ def _seed_demo(*, units: int) -> DemoResult:
     _seed_snapshots(programme, stored, random.Random(2018), programme_today(), days=120)  # noqa: S311
     # After the score and its history: the digest reports the stored score and its change.
     notifications_demo.seed_notifications(programme)
-    # The agency's confirmed proposal of the demo unit to the national portal (its snapshot
-    # holds the answers and scores just stored).
-    from portalrb.demo import seed_proposal
-
-    seed_proposal(programme)
+    # The apps above this one add theirs (pokja.hooks), e.g. the agency's confirmed proposal
+    # of the demo unit to the national portal, whose snapshot holds the answers just stored.
+    demo_programme_seeded(programme)
     extra = pokja_demo.seed_extra_units(framework, units) if units else []
     if extra:
         seed_unit_variety(extra)

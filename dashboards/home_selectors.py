@@ -7,7 +7,9 @@
   without evidence, the state of its worksheet section;
 - anyone who owns plan items (members first): their open items due soon, late or returned;
 - TPI: the worksheet sections waiting for their review;
-- unit administrator: the roles a programme still lacks.
+- unit administrator: the roles a programme still lacks;
+- a unit role whose work an app above offers (pokja.hooks): its block, e.g. the agency ZI
+  administrator's proposal to the national portal.
 
 Everything comes from stored figures (``evaluations.models.ProgrammeScore``, never scored
 here) and a fixed number of queries whatever the number of programmes, items or sections.
@@ -28,6 +30,7 @@ from evaluations.models import Status as SectionStatus
 from evaluations.selectors import ShortfallRow, StoredScore, stored_scores, stored_shortfalls
 from notifications.models import Notification
 from pokja.access import manageable_unit_ids, visible_programmes
+from pokja.hooks import unit_role_blocks
 from pokja.models import (
     ActionPlanItem,
     Pokja,
@@ -175,6 +178,9 @@ class HomePage:
     unread: int
     today: datetime.date
     due_soon_days: int = DUE_SOON_DAYS
+    # What the person's unit roles lead to, from the apps above (pokja.hooks), e.g. an agency
+    # ZI administrator's proposal to the national portal.
+    role_blocks: list[dict] = field(default_factory=list)
 
     @property
     def admin_units(self) -> list:
@@ -225,6 +231,7 @@ def home_page(user: User) -> HomePage:
         notifications=newest,
         unread=newest[0].unread if newest else 0,
         today=today,
+        role_blocks=unit_role_blocks(unit_roles),
     )
 
 

@@ -1,4 +1,6 @@
-"""Places on pokja's pages where apps above pokja add their own actions.
+"""Where the apps above pokja hook into the work of the apps below them: actions on pokja's
+pages, changes to a programme, events people must hear of, what a unit role leads to on the
+home page, and the demo world's data (each section below says who signals and who listens).
 
 pokja never imports the apps built on it. An app that composes (the dashboards, say) registers
 a provider for a page in its AppConfig.ready(); the page asks for its actions when it renders.
@@ -138,3 +140,54 @@ def event_happened(
     )
     for listener in _event_listeners:
         listener(event)
+
+
+# --------------------------------------------------------------------------- demo data
+
+# The demo world (`seed_demo`, composed in dashboards/demo.py) is built from each app's own
+# demo data. dashboards imports the demo modules of the apps below it; an app above it (the
+# national portal, portalrb) adds its part by registering a seeder here in its
+# AppConfig.ready(), so that dashboards never imports it. dashboards calls
+# `demo_programme_seeded` once the demo programme has its answers, its stored score and its
+# history; each seeder must be safe to run again, as `seed_demo` is.
+DemoSeeder = Callable[[Any], None]
+_demo_seeders: list[DemoSeeder] = []
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    if seeder not in _demo_seeders:
+        _demo_seeders.append(seeder)
+
+
+def demo_programme_seeded(programme) -> None:
+    """Let the registered seeders add their demo data around the demo `programme`."""
+    for seeder in _demo_seeders:
+        seeder(programme)
+
+
+# --------------------------------------------------------------------------- unit roles
+
+# What a unit role leads to, on the home page (dashboards/home_selectors.py) for the person
+# who holds it: an app above pokja that gives a unit role its work (portalrb: the agency ZI
+# administrator's proposal to the national portal) registers a provider for that role's kind
+# in its AppConfig.ready(). A provider takes the UnitRole (its unit loaded) and returns None
+# or a dict with at least "template": the partial to include, which receives the dict as
+# ``block``. Providers run no query, so that the home page's queries stay the same.
+UnitRoleProvider = Callable[..., dict | None]
+_unit_role_providers: dict[str, list[UnitRoleProvider]] = defaultdict(list)
+
+
+def register_unit_role_block(kind: str, provider: UnitRoleProvider) -> None:
+    if provider not in _unit_role_providers[kind]:
+        _unit_role_providers[kind].append(provider)
+
+
+def unit_role_blocks(roles) -> list[dict]:
+    """What the registered providers offer for each of `roles`, in the roles' order."""
+    blocks = []
+    for role in roles:
+        for provider in _unit_role_providers.get(role.kind, ()):
+            block = provider(role=role)
+            if block is not None:
+                blocks.append(block)
+    return blocks

@@ -6,6 +6,7 @@ AGENCY = "agencies/<str:unit_code>/portal/"
 PROPOSAL = AGENCY + "<int:year>/"
 
 urlpatterns = [
+    path("agencies/menu/", views.agency_menu, name="portalrb_menu"),
     path(AGENCY, views.agency_home, name="portalrb_agency"),
     path(PROPOSAL, views.proposal, name="portalrb_proposal"),
     path(PROPOSAL + "prerequisites/", views.prerequisites_set, name="portalrb_prerequisites"),

@@ -14,9 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pokja.models import programme_today
 from portalrb import selectors, services
-from portalrb.access import get_agency_for_user, get_agency_programme, get_agency_token
+from portalrb.access import (
+    agencies_for,
+    get_agency_for_user,
+    get_agency_programme,
+    get_agency_token,
+)
 from portalrb.forms import PrerequisitesForm, ProposedUnitForm, TokenForm
 from portalrb.models import Proposal
+from portalrb.navigation import MENU_LIMIT
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -187,6 +193,20 @@ def fetch_log(request, unit_code: str):
             "agency": agency,
             "fetches": selectors.fetch_log(agency),
             "limit": selectors.FETCH_LOG_LIMIT,
+            "year": programme_today().year,
+        },
+    )
+
+
+@login_required
+def agency_menu(request):
+    """The menu's entry to the agencies the person acts for, loaded by htmx (nothing for
+    anyone else), so that pages need no query of their own."""
+    return render(
+        request,
+        "portalrb/_menu.html",
+        {
+            "agencies": list(agencies_for(request.user)[:MENU_LIMIT]),
             "year": programme_today().year,
         },
     )

@@ -681,6 +681,8 @@ PORTALRB_MATRIX: dict[str, Case] = {
     "portalrb_tokens": Case(agency_kwargs, for_agency_admins(200)),
     "portalrb_token_revoke": Case(_agency_token, for_agency_admins(302), method="post"),
     "portalrb_fetch_log": Case(agency_kwargs, for_agency_admins(200)),
+    # The menu's entry: everyone signed in gets it (empty for those who act for no agency).
+    "portalrb_menu": Case(lambda w: {}, statuses(200)),
 }
 
 

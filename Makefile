@@ -33,8 +33,11 @@ setup: install
 run: setup
 	@bin/run-dev "$(PY)" "$(HOST)" "$(PORT)"
 
+# Test processes in parallel (pytest-xdist): one per CPU, at most 4; TEST_JOBS=0 runs in one.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m tests.bench

@@ -47,6 +47,7 @@ PYTHON = sys.executable
 CSRF = secrets.token_hex(16)  # a 32-character secret: the form sends it unmasked
 
 SESSIONS = """
+import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from pokja.models import Programme, ProgrammeRole, User
@@ -129,7 +130,8 @@ def main() -> int:
             Path(env["DJANGO_STATIC_ROOT"]).mkdir()
             manage(env, "migrate", "--noinput", "-v0")
             manage(env, "load_bundled_data")
-            manage(env, "seed_demo", "--units", str(args.coordinators - 1))
+            manage(env, "collectstatic", "--noinput", "-v0")  # pages name hashed static files
+            manage(env, "seed_demo", "--force", "--units", str(args.coordinators - 1))
             people = django_child(
                 {**env},
                 SESSIONS.format(coordinators=args.coordinators, members=args.members),
@@ -166,7 +168,7 @@ def main() -> int:
                     number, keys = person["questions"][index % len(person["questions"])]
                     value = keys[(index // len(person["questions"])) % len(keys)]
                     body = urlencode({"csrfmiddlewaretoken": CSRF, "value": value, "note": ""})
-                    jobs.append(("POST", f"{person['prefix']}{number}/unit/", body))
+                    jobs.append(("POST", f"{person['prefix']}q/{number}/unit/", body))
                 return jobs
 
             # Warm-up: every dashboard once, every member's first save.

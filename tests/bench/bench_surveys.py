@@ -239,6 +239,7 @@ def run_client_process(arguments: tuple) -> dict:
     port, path, jobs_per_thread, csrf, start_at = arguments
     results: list[list[tuple[str, int]]] = [[] for _ in jobs_per_thread]
     times: list[tuple[float, float]] = []
+    latencies: list[float] = []  # seconds per request, as the client saw it
 
     def thread(index: int) -> None:
         box = [http.client.HTTPConnection(HOST, port, timeout=60)]
@@ -253,7 +254,9 @@ def run_client_process(arguments: tuple) -> dict:
                 "Cookie": cookie,
                 "Host": f"{HOST}:{port}",
             }
+            sent = time.perf_counter()
             out.append((submission, _request(box, "POST", path, body, headers)))
+            latencies.append(time.perf_counter() - sent)
         times.append((begin, time.time()))
         box[0].close()
 
@@ -264,6 +267,7 @@ def run_client_process(arguments: tuple) -> dict:
         t.join()
     return {
         "results": [item for chunk in results for item in chunk],
+        "latencies": latencies,
         "begin": min(b for b, _ in times),
         "end": max(e for _, e in times),
     }
@@ -282,8 +286,18 @@ def run_clients(port: int, path: str, jobs: list, csrf: str, clients: int, proce
     with ProcessPoolExecutor(max_workers=processes) as pool:
         outputs = list(pool.map(worker, [(port, path, g, csrf, start_at) for g in groups]))
     results = [item for output in outputs for item in output["results"]]
+    latencies = sorted(t for output in outputs for t in output["latencies"])
     elapsed = max(o["end"] for o in outputs) - min(o["begin"] for o in outputs)
-    return {"results": results, "elapsed": elapsed}
+    return {"results": results, "elapsed": elapsed, "latencies": latencies}
+
+
+def percentiles(latencies: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 in milliseconds of sorted latencies in seconds."""
+    last = len(latencies) - 1
+    return {
+        name: latencies[min(last, round(share * last))] * 1000
+        for name, share in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
+    }
 
 
 def form_body(items: list[str], submission: str, csrf: str, rng: random.Random) -> str:
@@ -503,6 +517,19 @@ def main() -> int:
                 f"= {rate:,.0f}/s (plus {args.replays:,} replays in the same run)"
             )
             print(f"   statuses: {dict(sorted(statuses.items()))}")
+            spread = percentiles(run["latencies"])
+            print(
+                "   time per submission, as the clients saw it: "
+                + ", ".join(f"{name} {value:.0f} ms" for name, value in spread.items())
+            )
+            for name, value in spread.items():
+                record(
+                    f"surveys: {args.clients} clients, submission {name}",
+                    round(value, 1),
+                    target="",
+                    unit="ms",
+                    ok=True,
+                )
             for label, (web, database, machine, requests) in cpu_use.items():
                 print(
                     f"   CPU per request, {label}: web {web / requests * 1000:.2f} ms, "

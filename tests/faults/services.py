@@ -24,6 +24,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+_taken: set[int] = set()
+
+
+def server_port() -> int:
+    """A free port for a server the test stops and starts again on the same port: below the
+    kernel's range for ports given out on request (what `free_port` and every client gets),
+    so that nothing else started meanwhile (another test's server, in a parallel run) can
+    take it while the server is down. Apart per process, so parallel test processes differ."""
+    low, span = 20000, 10000
+    for attempt in range(span):
+        port = low + (os.getpid() * 97 + attempt) % span
+        if port in _taken:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
+    raise RuntimeError("no free port for a private server")
+
+
 def _until(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -40,7 +63,7 @@ class PrivateRedis:
         self.binary = shutil.which("redis-server")
         if not self.binary:
             pytest.skip("[faults] needs redis-server")
-        self.port = free_port()
+        self.port = server_port()
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:
@@ -92,7 +115,7 @@ class PrivatePostgres:
         folder = Path(tempfile.mkdtemp(prefix="zi-faults-pg-"))
         self.folder = folder
         self.data = folder / "data"
-        self.port = free_port()
+        self.port = server_port()
         self._as_server_user = []
         if os.geteuid() == 0:  # the server refuses to run as root
             self._as_server_user = ["runuser", "-u", "postgres", "--"]

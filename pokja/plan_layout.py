@@ -204,6 +204,10 @@ class LayoutColumn:
     header: str  # the header as the file writes it (with the group header above a month)
     field: str  # the guessed field, IGNORE when none
 
+    @property
+    def is_month(self) -> bool:
+        return field_month(self.field) is not None
+
 
 @dataclass(frozen=True)
 class Layout:

@@ -29,6 +29,9 @@ from pokja.plan_import import (
     field_choices,
     recognise,
 )
+from pokja.plan_import import (
+    field_label as _field_label,
+)
 from pokja.plan_layout import (
     CODE,
     HEADER_ROWS_SEARCHED,
@@ -247,9 +250,29 @@ def action_plan_import_preview(
     context, sub_areas, display = _import_world(pokja)
     if default_sub_area_id not in {pk for pk, _code, _name in sub_areas}:
         default_sub_area_id = None
+    # Until the sub-area of the rows is chosen, the rows are still read and shown (under a
+    # stand-in sub-area, not shown), with the choice asked for: nothing imports without it.
+    placeholder = None
+    if default_sub_area_id is None and "sub_area" not in chosen.values() and sub_areas:
+        placeholder = sub_areas[0][0]
     rows, errors = check_table(
-        table, context, layout, chosen, default_sub_area_id=default_sub_area_id, filled=filled
+        table,
+        context,
+        layout,
+        chosen,
+        default_sub_area_id=default_sub_area_id or placeholder,
+        filled=filled,
     )
+    if placeholder is not None:
+        errors.insert(
+            0,
+            RowError(
+                layout.header_row,
+                _field_label("sub_area"),
+                "",
+                _("Choose the LKE sub-area of the rows, or the column that holds it."),
+            ),
+        )
     preview = PlanImportPreview(
         name=name,
         layout=layout,
@@ -258,7 +281,9 @@ def action_plan_import_preview(
         rows=[],
         errors=errors,
         sub_areas=sub_areas,
-        sub_area_code={pk: code for pk, code, _name in sub_areas},
+        sub_area_code={
+            pk: code for pk, code, _name in sub_areas if placeholder is None or pk != placeholder
+        },
         member_name=display,
         sample=_sample(table, layout),
     )
@@ -345,7 +370,7 @@ def _new_values(item: ActionPlanItem, row: PlanRow, mapped: set[str]) -> dict:
         given.add("progress")
     else:
         given.discard("progress")
-    return {name: new[name] for name in given if new[name] != old[name]}
+    return {name: new[name] for name in _FIELD_OF if name in given and new[name] != old[name]}
 
 
 def _changes(item: ActionPlanItem, row: PlanRow, mapped: set[str], access: ProgrammeAccess):

@@ -139,3 +139,12 @@ def confirm_import(client, url: str, preview_response, *, action="import", **cha
     values = preview_choices(preview_response.content.decode())
     values.update(changes)
     return client.post(url, {**values, "action": action})
+
+
+def row_actions(html: str) -> list[str]:
+    """What the preview's table says of each row: new, update or unchanged."""
+    import re
+
+    table = html[html.index('data-testid="import-rows"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<tr data-row="\d+" data-action="(\w+)"', table)

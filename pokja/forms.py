@@ -385,7 +385,7 @@ class PlanImportMappingForm(Form):
 
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
     # The choices the shown preview was made with: a confirmation under others previews again.
-    previewed = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+    previewed = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
     sub_area = forms.TypedChoiceField(
         label=_("LKE sub-area of the rows that name none"),
         required=False,

@@ -6,8 +6,8 @@ the download, Indonesian for the background exports); owners by their names. A f
 back whatever its language: each column is recognised by its header in Indonesian or English,
 or by the fixed code older files carried (``judul``, ``tanggal_mulai``...); owners by name or
 username. So an export imports back, and a file filled in by one person imports for every
-other. The columns an export adds (code, lateness, evidence, reason for returning) are read
-and ignored.
+other. Of the columns an export adds, the code is read (see below); lateness, evidence and the
+reason for returning are read and ignored.
 A unit's own workbook (title rows, loose headers, a month grid, merged area cells) is read by
 `check_table` under a mapping of its columns to fields, guessed by `pokja.plan_layout` and
 checked by the person on the preview. A row carrying an item's code (RA 1.3, as exports write
@@ -41,19 +41,31 @@ from pokja.plan_layout import (
     IN_PROGRESS,
     MONTH_NAMES,
     NOT_STARTED,
+    PERIOD,
+    PERIOD_HELP,
     RETURNED,
     STATUS_HELP,
     VERIFIED,
     Area,
     Layout,
-    area_of,
     field_month,
     is_marked,
     loose_date,
+    loose_period,
     loose_status,
     month_field,
     month_span,
+    row_area,
     squash,
+)
+from pokja.plan_layout import (
+    parse_date as _date,
+)
+from pokja.plan_layout import (
+    percent as _percent,
+)
+from pokja.plan_layout import (
+    whole_number as _whole_number,
 )
 from pokja.spreadsheets import Cell
 from zi_tracker.forms import LONG_TEXT_LENGTH
@@ -304,6 +316,7 @@ def field_choices() -> list[tuple[str, str]]:
         *((c.key, c.header) for c in COLUMNS),
         (CODE, _("Item code (RA 1.3): updates that item")),
         (AREA, _("Pokja or area")),
+        (PERIOD, _("Period (start to due, e.g. Januari - Maret)")),
         *months,
     ]
 
@@ -412,7 +425,7 @@ def check_table(
     missing = []
     if "judul" not in columns_of:
         missing.append(field_label("judul"))
-    if not months:
+    if not months and PERIOD not in columns_of:
         missing += [
             field_label(k) for k in ("tanggal_mulai", "tanggal_selesai") if k not in columns_of
         ]
@@ -490,45 +503,18 @@ def check_table(
 
 
 def _row_area(number, values, marked, area, context, written):
-    """(is a heading, the row's area, its problem): the area the row names, or the one of
-    the row above when its cell is empty (a merged cell reads empty below its first row)."""
-    text = _text(values.get(AREA))
-    rest = [k for k, v in values.items() if k not in (AREA, "judul") and _text(v)]
-    heading = not rest and not marked
-    if not text and heading:
-        # A heading written in the activity column ("I. MANAJEMEN PERUBAHAN").
-        named = area_of(values.get("judul"), context.areas)
-        if named is not None:
-            return True, named, None
-    if not text:
-        return False, area, _foreign(number, area, context, written, text)
-    named = area_of(text, context.areas)
-    if named is None:
-        return (
-            False,
-            area,
-            RowError(
-                number,
-                written.get(AREA, AREA),
-                text,
-                _("Not a Pokja or area of this programme. Allowed: %(areas)s.")
-                % {"areas": "; ".join(a.label for a in context.areas)},
-            ),
-        )
-    if heading and not _text(values.get("judul")):
-        return True, named, None
-    return False, named, _foreign(number, named, context, written, text)
-
-
-def _foreign(number, area, context, written, text):
-    if area is None or area.number == context.number:
-        return None
-    return RowError(
-        number,
-        written.get(AREA, AREA),
-        text or area.label,
-        _("This row is of %(area)s; import it on that Pokja's page.") % {"area": area.label},
+    """(is a heading, the row's area, its RowError or None): see `plan_layout.row_area`."""
+    heading, area, problem = row_area(
+        _text(values.get(AREA)),
+        _text(values.get("judul")),
+        any(_text(v) for k, v in values.items() if k not in (AREA, "judul")) or bool(marked),
+        area,
+        context.areas,
+        context.number,
     )
+    if problem is not None:
+        problem = RowError(number, written.get(AREA) or field_label(AREA), *problem)
+    return heading, area, problem
 
 
 def _check_row(
@@ -638,13 +624,24 @@ def _check_row(
 
     dates_range = programme_date_range(context.year) if context.year else (EARLIEST, LATEST)
     span = month_span(marked, context.year) if marked and context.year else None
+    period_told = False  # a bad period is told once, not again as missing dates
+    if _text(values.get(PERIOD)):
+        span = loose_period(values.get(PERIOD), context.year)
+        if span is None:
+            bad(PERIOD, values.get(PERIOD), _("Write %(f)s.") % {"f": PERIOD_HELP})
+            period_told = True
     start = _date(values.get("tanggal_mulai")) or loose_date(
         values.get("tanggal_mulai"), context.year, end=False
     )
     if start is None and not _text(values.get("tanggal_mulai")) and span:
         start = span[0]
     if start is None:
-        bad("tanggal_mulai", values.get("tanggal_mulai"), _("Required: %(f)s.") % {"f": DATE_HELP})
+        if not period_told:
+            bad(
+                "tanggal_mulai",
+                values.get("tanggal_mulai"),
+                _("Required: %(f)s.") % {"f": DATE_HELP},
+            )
     elif not _in_range("tanggal_mulai", start, dates_range, bad, written):
         start = None
     due = _date(values.get("tanggal_selesai")) or loose_date(
@@ -653,11 +650,12 @@ def _check_row(
     if due is None and not _text(values.get("tanggal_selesai")) and span:
         due = span[1]
     if due is None:
-        bad(
-            "tanggal_selesai",
-            values.get("tanggal_selesai"),
-            _("Required: %(f)s.") % {"f": DATE_HELP},
-        )
+        if not period_told:
+            bad(
+                "tanggal_selesai",
+                values.get("tanggal_selesai"),
+                _("Required: %(f)s.") % {"f": DATE_HELP},
+            )
     elif not _in_range("tanggal_selesai", due, dates_range, bad, written):
         due = None
     elif start is not None and due < start:
@@ -742,13 +740,6 @@ def _check_row(
     )
 
 
-def _percent(value: Cell) -> int | None:
-    """A progress cell: 45, "45%", or a spreadsheet's percent cell (0.45)."""
-    if isinstance(value, float) and 0 < value < 1:
-        return round(value * 100)
-    return _whole_number(_text(value).rstrip("%").strip())
-
-
 def _cell(cells: Sequence[Cell], index: int) -> Cell:
     return cells[index] if index < len(cells) else None
 
@@ -794,15 +785,6 @@ def _owners(value: Cell, context: PlanImportContext) -> list[tuple[str, tuple[in
     return found
 
 
-def _whole_number(text: str) -> int | None:
-    text = text.strip()
-    if re.fullmatch(r"\d{1,6}", text):
-        return int(text)
-    if re.fullmatch(r"\d{1,6}\.0+", text):
-        return int(text.split(".")[0])
-    return None
-
-
 def _in_range(column, value, dates_range, bad, written) -> bool:
     """The same range as the plan item form's dates; False (and the row's error) outside."""
     try:
@@ -811,17 +793,3 @@ def _in_range(column, value, dates_range, bad, written) -> bool:
         bad(column, value.isoformat(), " ".join(exc.messages))
         return False
     return True
-
-
-def _date(value: Cell) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None

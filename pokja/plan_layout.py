@@ -8,7 +8,7 @@ Perubahan", "Rencana Aksi", "Keluaran", "PIC", "Tenggat"), the schedule is often
 months (Jan..Des) marked with "x", "v", "✓", 1 or a coloured fill, and the area column is
 often merged over the rows of one area. `find_layout` guesses the header row and each
 column's field; the person checks the guess on the preview and may change any column's field
-(`FIELD_CHOICES`), and `pokja.plan_import.check_table` reads the rows under that mapping.
+(`pokja.plan_import.field_choices`), and `pokja.plan_import.check_table` reads the rows under that mapping.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pokja.spreadsheets import Cell
@@ -26,6 +27,7 @@ from pokja.spreadsheets import Cell
 IGNORE = ""
 AREA = "area"  # the Pokja or LKE area a row belongs to
 CODE = "kode"  # the item's code an export writes (RA 1.3): the row updates that item
+PERIOD = "waktu"  # a period in one cell ("Januari - Maret", "Triwulan II"): start and due
 MONTH_PREFIX = "bulan_"
 HEADER_ROWS_SEARCHED = 6  # the header is on one of the first rows, under the title rows
 
@@ -65,6 +67,15 @@ MONTH_OF_WORD = {word: number for number, words in _MONTHS.items() for word in w
 # first that matches wins, so "target waktu" is a date before "target" is an output).
 _EXACT = {
     "no": IGNORE,
+    "waktu": PERIOD,
+    "waktupelaksanaan": PERIOD,
+    "jadwal": PERIOD,
+    "jadwalpelaksanaan": PERIOD,
+    "jangkawaktu": PERIOD,
+    "periode": PERIOD,
+    "periodepelaksanaan": PERIOD,
+    "timeline": PERIOD,
+    "period": PERIOD,
     "nomor": IGNORE,
     "nourut": IGNORE,
     "kode": CODE,
@@ -130,6 +141,8 @@ _EXACT = {
     "realisasi": "progres",
 }
 _CONTAINS = (
+    ("waktupelaksanaan", PERIOD),
+    ("jadwal", PERIOD),
     ("kode", CODE),
     ("subarea", "sub_area"),
     ("pertanyaan", "pertanyaan"),
@@ -418,6 +431,62 @@ def loose_date(value: Cell, year: int | None, *, end: bool) -> datetime.date | N
     return datetime.date(found_year, month, day)
 
 
+_QUARTER = re.compile(r"(?:triwulan|tw|kuartal|quarter|q)\s*\.?\s*(iv|i{1,3}|[1-4])\b")
+_SEMESTER = re.compile(r"(?:semester|smt)\s*\.?\s*(ii|i|[12])\b")
+_RANGE = re.compile(
+    r"\s+(?:to|until|hingga|sampai(?:\s+dengan)?|s\.?\s*/?\s*d\.?)\s+|\s*[-\u2013\u2014]\s*"
+)
+_WHOLE_YEAR = {"setiapbulan", "tiapbulan", "sepanjangtahun", "setahun", "januaridesember"}
+PERIOD_HELP = gettext_lazy(
+    "a period such as Januari - Maret, Maret s.d. Juni 2026, Triwulan II, Semester I or a "
+    "month (Mei)"
+)
+
+
+def loose_period(value: Cell, year: int | None) -> tuple[datetime.date, datetime.date] | None:
+    """(start, due) for a period written in one cell: "Januari - Maret", "Jan s.d. Mar 2026",
+    "Triwulan II", "Semester I", "Mei", "Setiap bulan" (the whole year), or one date. The
+    year is the one written, else the programme's. None when the text is no such period."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value, value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().lower()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        return day, day
+    years = re.findall(r"\b(\d{4})\b", text)
+    year = int(years[-1]) if years else year
+    if year is None:
+        return None
+    if squash(text) in _WHOLE_YEAR:
+        return month_span([1, 12], year)
+    roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+    for pattern, size in ((_QUARTER, 3), (_SEMESTER, 6)):
+        match = pattern.search(text)
+        if match:
+            token = match.group(1)
+            part = int(token) if token.isdigit() else roman[token]
+            return month_span([size * (part - 1) + 1, size * part], year)
+    parts = [p for p in _RANGE.split(re.sub(r"\b\d{4}\b", " ", text)) if p.strip()]
+    if len(parts) == 1:
+        start = loose_date(parts[0], year, end=False)
+        due = loose_date(parts[0], year, end=True)
+    elif len(parts) == 2:
+        start = loose_date(parts[0], year, end=False)
+        due = loose_date(parts[1], year, end=True)
+    else:
+        return None
+    if start is None or due is None or due < start:
+        return None
+    return start, due
+
+
 @dataclass(frozen=True)
 class Area:
     number: int  # the Pokja's number
@@ -451,4 +520,78 @@ def area_of(value: Cell, areas: Sequence[Area]) -> Area | None:
         token = match.group(1)
         number = int(token) if token.isdigit() else _ROMAN.get(token)
         return by_number.get(number)
+    return None
+
+
+def row_area(
+    text: str,
+    title: str,
+    rest: bool,
+    current: Area | None,
+    areas: Sequence[Area],
+    own: int | None,
+) -> tuple[bool, Area | None, tuple[str, str] | None]:
+    """(is a heading, the row's area, (value, problem) or None) for a row whose area cell
+    says `text`, activity says `title`, and whose other cells hold something (`rest`).
+
+    An empty area cell takes the area of the row above (`current`): a merged cell reads empty
+    below its first row. A row naming only an area, in its area or its activity cell ("I.
+    MANAJEMEN PERUBAHAN"), is a heading. A row of another Pokja than `own` is a problem."""
+
+    def foreign(area: Area | None, value: str):
+        if area is None or area.number == own:
+            return None
+        return (
+            value or area.label,
+            _("This row is of %(area)s; import it on that Pokja's page.") % {"area": area.label},
+        )
+
+    if not text:
+        named = area_of(title, areas) if not rest else None
+        if named is not None:
+            return True, named, None
+        return False, current, foreign(current, "")
+    named = area_of(text, areas)
+    if named is None:
+        return (
+            False,
+            current,
+            (
+                text,
+                _("Not a Pokja or area of this programme. Allowed: %(areas)s.")
+                % {"areas": "; ".join(a.label for a in areas)},
+            ),
+        )
+    if not rest and not title:
+        return True, named, None
+    return False, named, foreign(named, text)
+
+
+def percent(value: Cell) -> int | None:
+    """A progress cell: 45, "45%", or a spreadsheet's percent cell (0.45)."""
+    if isinstance(value, float) and 0 < value < 1:
+        return round(value * 100)
+    return whole_number(_cell_text(value).rstrip("%").strip())
+
+
+def whole_number(text: str) -> int | None:
+    text = text.strip()
+    if re.fullmatch(r"\d{1,6}", text):
+        return int(text)
+    if re.fullmatch(r"\d{1,6}\.0+", text):
+        return int(text.split(".")[0])
+    return None
+
+
+def parse_date(value: Cell) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _cell_text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
     return None

@@ -355,7 +355,7 @@ def test_tampered_choices_are_refused_not_a_500(client, world):
     client.force_login(world.anggota1)
     upload = SimpleUploadedFile("ra.xlsx", grid_workbook(), XLSX)
     response = client.post(_url(world), {"file": upload})
-    for changes in ({"col_2": "password"}, {"sub_area": "99999999999"}, {"previewed": "x" * 3000}):
+    for changes in ({"col_2": "password"}, {"sub_area": "99999999999"}, {"previewed": "x" * 5000}):
         answer = confirm_import(client, _url(world), response, **changes)
         assert answer.status_code == 200
     for token in ("../../etc", "a" * 500, ""):

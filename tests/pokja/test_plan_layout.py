@@ -17,6 +17,7 @@ from pokja.plan_layout import (
     guess_field,
     is_marked,
     loose_date,
+    loose_period,
     loose_status,
     month_of,
 )
@@ -72,6 +73,8 @@ def _read(data: bytes):
         ("Des", "bulan_12"),
         ("Agt", "bulan_8"),
         ("Kode", "kode"),
+        ("Waktu Pelaksanaan", "waktu"),
+        ("Jadwal", "waktu"),
         ("Sub-area LKE", "sub_area"),  # the template's own header
         ("Terlambat", ""),  # what an export adds: read and ignored
         ("Warna", None),
@@ -269,3 +272,43 @@ def test_loose_months_marks_dates_and_areas():
     assert loose_date("Triwulan I", 2026, end=True) is None
     named = [area_of(t, AREAS) for t in ("Pokja 2", "3", "TL", "Area I. Manajemen", "Lain", "")]
     assert [a.number if a else None for a in named] == [2, 3, 2, 1, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Januari - Maret", (2026, 1, 1), (2026, 3, 31)),
+        ("Jan s.d. Mar 2027", (2027, 1, 1), (2027, 3, 31)),
+        ("Maret s/d Juni", (2026, 3, 1), (2026, 6, 30)),
+        ("Oktober", (2026, 10, 1), (2026, 10, 31)),  # "to" inside a month is no range
+        ("Triwulan II", (2026, 4, 1), (2026, 6, 30)),
+        ("TW IV", (2026, 10, 1), (2026, 12, 31)),
+        ("Semester I", (2026, 1, 1), (2026, 6, 30)),
+        ("Setiap bulan", (2026, 1, 1), (2026, 12, 31)),
+        ("Mei sampai dengan Juli", (2026, 5, 1), (2026, 7, 31)),
+        ("2026-03-01", (2026, 3, 1), (2026, 3, 1)),
+    ],
+)
+def test_loose_periods(text, start, due):
+    assert loose_period(text, 2026) == (datetime.date(*start), datetime.date(*due))
+
+
+@pytest.mark.parametrize("text", ["x", "Maret - Januari", "Triwulan V", "1 - 2 - 3"])
+def test_what_is_no_period(text):
+    assert loose_period(text, 2026) is None
+
+
+def test_a_period_column_gives_the_dates_and_a_bad_one_says_what_is_allowed():
+    table = [
+        ["No", "Uraian Kegiatan", "Rencana Aksi", "Waktu Pelaksanaan", "PIC"],
+        [1, "", "Sosialisasi", "Februari - April", "ketua1"],
+        [2, "", "Reviu", "akhir tahun", ""],
+    ]
+    layout = find_layout(table, recognise)
+    assert [c.field for c in layout.columns] == ["", "uraian", "judul", "waktu", "penanggung_jawab"]
+    rows, errors = check_table(table, CONTEXT, layout, layout.guessed(), default_sub_area_id=1)
+    assert [(r.start_date, r.due_date) for r in rows] == [
+        (datetime.date(2026, 2, 1), datetime.date(2026, 4, 30))
+    ]
+    assert [(e.row, e.column, e.value) for e in errors] == [(3, "Waktu Pelaksanaan", "akhir tahun")]
+    assert "Triwulan II" in errors[0].message

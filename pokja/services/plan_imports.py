@@ -11,6 +11,7 @@ file without an owners column leaves the owners as they are.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -121,6 +122,10 @@ class PlanImportPreview:
         return self.rows[:PREVIEW_ROWS]
 
     @property
+    def sub_area_mapped(self) -> bool:
+        return "sub_area" in self.mapping.values()
+
+    @property
     def has_work(self) -> bool:
         return not self.errors and (self.new_count + self.update_count) > 0
 
@@ -197,10 +202,23 @@ def plan_upload(uploaded: UploadedFile) -> tuple[str, bytes]:
     return name, uploaded.read(MAX_UPLOAD_BYTES + 1)
 
 
+def _shown(value) -> str:
+    """A cell as the preview shows it: a date without its midnight time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _sample(table, layout: Layout, rows: int = 3) -> list[list[str]]:
     out = []
     for cells in table[layout.data_index :]:
-        values = ["" if c is None else str(c) for c in cells]
+        values = [_shown(c) for c in cells]
         if any(v.strip() for v in values):
             out.append(values)
         if len(out) == rows:

@@ -88,3 +88,58 @@ def test_a_member_imports_the_units_own_workbook(request, demo, device, tmp_path
     assert (item.success_indicator, item.expected_output) == ("Notulen dan foto", "")
     assert item.start_date.month == 2 and item.due_date.month == 4
     journey.assert_no_console_errors()
+
+
+def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tmp_path):
+    """The plan downloaded, one row edited in the spreadsheet program, uploaded again: that
+    item is updated, the others are unchanged, nothing is added twice."""
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    page = desktop.page
+    programme = demo.programme
+    pokja = programme.pokjas.get(number=1)
+    before = pokja.plan_items.count()
+    base = f"/programmes/{programme.unit.code}/{programme.year}/pokja/1/plan"
+    client = Client()
+    client.force_login(_user())
+    client.cookies["django_language"] = "en"
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/export.xlsx").content))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    code, title = header.index("Code") + 1, header.index("Activity") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, code).value == "RA 1.3")
+    edited = sheet.cell(row, title).value + " (revised)"
+    sheet.cell(row, title).value = edited
+    path = tmp_path / "rencana-aksi-pokja1.xlsx"
+    book.save(path)
+
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": desktop.base_url}])
+    desktop.login("koordinator", DEMO_PASSWORD)
+    desktop.goto(f"{base}/import/")
+    page.set_input_files("input[name=file]", str(path))
+    page.get_by_test_id("import-form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    rows = page.get_by_test_id("import-rows")
+    expect(rows.locator("tr[data-action=update]")).to_have_count(1)
+    expect(rows.locator("tr[data-action=update]")).to_contain_text("activity")
+    expect(rows.locator("tr[data-action=new]")).to_have_count(0)
+    expect(page.get_by_test_id("import-counts")).to_contain_text(
+        f"0 new, 1 to update, {before - 1} unchanged"
+    )
+    desktop.screenshot("reimport-preview")
+    page.get_by_test_id("import-confirm").click()
+    page.wait_for_load_state()
+    expect(page.locator(".alert-success, [role=alert]").first).to_contain_text("1 updated")
+    assert pokja.plan_items.count() == before
+    assert pokja.plan_items.get(number=3).title == edited
+    desktop.screenshot("reimport-plan")
+    desktop.assert_no_console_errors()
+
+
+def _user():
+    from pokja.models import User
+
+    return User.objects.get(username="koordinator")

@@ -389,3 +389,14 @@ def test_the_preview_makes_as_many_queries_for_many_rows_as_for_few(client, worl
         assert actions.count("update") == rows // 2 + rows % 2 and actions.count("new") == 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_file_full_of_errors_shows_the_first_problems_and_counts_the_rest(client, world):
+    client.force_login(world.anggota1)
+    table = [["Kegiatan", "PIC", "Mulai", "Selesai", "Sub-area LKE"]]
+    table += [[f"K{n}", "Joko", "2026-01-01", "2026-01-02", "MP.P.i"] for n in range(320)]
+    upload = SimpleUploadedFile("ra.xlsx", write_xlsx([Sheet("RA", table[0], table[1:])]), XLSX)
+    html = client.post(_url(world), {"file": upload}).content.decode()
+    assert "Nothing was imported: 320 problems to fix." in html
+    assert "And 20 more problems: fix the ones above first." in html
+    assert html.count("<td>Joko</td>") == 300

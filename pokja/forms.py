@@ -378,6 +378,49 @@ class PlanImportForm(Form):
     )
 
 
+class PlanImportMappingForm(Form):
+    """The preview's choices: the field each column of the file holds, and the LKE sub-area of
+    the rows that name none. `columns`: the file's columns (`pokja.plan_layout.LayoutColumn`);
+    `choices`: `pokja.plan_import.field_choices()`; `sub_areas`: (id, code, name)."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # The choices the shown preview was made with: a confirmation under others previews again.
+    previewed = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
+    sub_area = forms.TypedChoiceField(
+        label=_("LKE sub-area of the rows that name none"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, data=None, *, columns, choices, sub_areas, mapping=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.columns = list(columns)
+        self.fields["sub_area"].choices = [("", _("— the file's sub-area column —"))] + [
+            (pk, f"{code} · {name}"[:120]) for pk, code, name in sub_areas
+        ]
+        mapping = mapping or {}
+        for column in self.columns:
+            self.fields[f"col_{column.index}"] = forms.ChoiceField(
+                label=f"{column.letter} · {column.header}"[:120],
+                choices=choices,
+                required=False,
+                initial=mapping.get(column.index, column.field),
+            )
+
+    examples: dict[int, str] = {}  # column index -> the first values under it (the view's)
+
+    def column_fields(self):
+        """(column, its bound field, its first values) in the file's order, for the template."""
+        return [
+            (column, self[f"col_{column.index}"], self.examples.get(column.index, ""))
+            for column in self.columns
+        ]
+
+    def mapping(self) -> dict[int, str]:
+        return {c.index: self.cleaned_data.get(f"col_{c.index}") or "" for c in self.columns}
+
+
 # --------------------------------------------------------------------------- registers
 
 

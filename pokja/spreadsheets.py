@@ -103,8 +103,12 @@ def strip_csv_guard(value: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def read_table(uploaded, *, max_rows: int = MAX_ROWS) -> list[list[Cell]]:
+def read_table(
+    uploaded, *, max_rows: int = MAX_ROWS, filled: set[tuple[int, int]] | None = None
+) -> list[list[Cell]]:
     """The first sheet of an uploaded .xlsx or .csv file as rows of cells (header first).
+    `filled`, if given, receives the (row, column) indexes of the empty cells of an .xlsx
+    sheet that have a coloured fill (a month grid marked by colour).
 
     Raises SpreadsheetError with a message for the person who uploaded it.
     """
@@ -120,7 +124,7 @@ def read_table(uploaded, *, max_rows: int = MAX_ROWS) -> list[list[Cell]]:
     uploaded.seek(0)
     data = uploaded.read(MAX_UPLOAD_BYTES + 1)
     if name == ".xlsx":
-        rows = _read_xlsx(data, max_rows)
+        rows = _read_xlsx(data, max_rows, filled)
     elif name == ".csv":
         rows = _read_csv(data, max_rows)
     else:
@@ -165,7 +169,21 @@ def check_xlsx_archive(data: bytes) -> None:
         raise SpreadsheetError(message) from None
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> list[list[Cell]]:
+_NO_COLOUR = ("FFFFFFFF", "00000000")
+
+
+def _is_filled(cell) -> bool:
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid":
+        return False
+    color = fill.fgColor
+    white = color is not None and color.type == "rgb" and str(color.rgb).upper() in _NO_COLOUR
+    return color is not None and not white
+
+
+def _read_xlsx(
+    data: bytes, max_rows: int, filled: set[tuple[int, int]] | None = None
+) -> list[list[Cell]]:
     check_xlsx_archive(data)
     import openpyxl  # imported here: only imports need it
 
@@ -176,13 +194,22 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list[Cell]]:
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[Cell]] = []
-        for values in sheet.iter_rows(values_only=True):
+        for cells in sheet.iter_rows(values_only=filled is None):
             if len(rows) > max_rows:
                 raise SpreadsheetError(
                     _("The file has more than %(limit)d rows; split it into several files.")
                     % {"limit": max_rows}
                 )
-            rows.append(list(values))
+            if filled is None:
+                rows.append(list(cells))
+                continue
+            values = []
+            for index, cell in enumerate(cells[:MAX_COLUMNS]):
+                value = getattr(cell, "value", None)
+                if value in (None, "") and _is_filled(cell):
+                    filled.add((len(rows), index))
+                values.append(value)
+            rows.append(values)
     except SpreadsheetError:
         raise
     except Exception:

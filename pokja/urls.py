@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pokja.views import organisation as views
-from pokja.views import plans, registers
+from pokja.views import plan_imports, plans, registers
 
 PROGRAMME = "programmes/<str:unit_code>/<int:year>/"
 POKJA = PROGRAMME + "pokja/<int:number>/"
@@ -45,7 +45,7 @@ urlpatterns = [
     path(PLAN, plans.pokja_plan, name="pokja_plan"),
     path(PLAN + "new/", plans.plan_item_create, name="plan_item_create"),
     path(PLAN + "monitoring/", plans.pokja_plan_monitoring, name="pokja_plan_monitoring"),
-    path(PLAN + "import/", plans.pokja_plan_import, name="pokja_plan_import"),
+    path(PLAN + "import/", plan_imports.pokja_plan_import, name="pokja_plan_import"),
     path(PLAN + "template.<str:fmt>", plans.pokja_plan_template, name="pokja_plan_template"),
     path(PLAN + "export.xlsx", plans.pokja_plan_export, name="pokja_plan_export"),
     path(ITEM, plans.plan_item_detail, name="plan_item_detail"),

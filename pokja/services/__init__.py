@@ -2,7 +2,8 @@
 `from pokja.services import <name>`.
 
 organisation: programmes, roles, people, evidence; plans: action plans, their status flow,
-monitoring, comments, evidence and imports; registers: audit findings (TLHP), change agents.
+monitoring, comments and evidence; plan_imports: a plan's spreadsheet, previewed, then
+imported; registers: audit findings (TLHP), change agents.
 """
 
 from pokja.services.organisation import (
@@ -23,8 +24,14 @@ from pokja.services.organisation import (
     unit_role_add,
     user_create,
 )
-from pokja.services.plans import (
+from pokja.services.plan_imports import (
     PlanImportError,
+    PlanImportPreview,
+    action_plan_import,
+    action_plan_import_apply,
+    action_plan_import_preview,
+)
+from pokja.services.plans import (
     action_plan_add_file,
     action_plan_add_link,
     action_plan_attach_evidence,
@@ -32,7 +39,6 @@ from pokja.services.plans import (
     action_plan_create,
     action_plan_delete,
     action_plan_detach_evidence,
-    action_plan_import,
     action_plan_monitoring_record,
     action_plan_return,
     action_plan_update,
@@ -60,6 +66,7 @@ __all__ = [
     "PROGRAMME_FIELDS",
     "ROLE_FIELDS",
     "PlanImportError",
+    "PlanImportPreview",
     "action_plan_add_file",
     "action_plan_add_link",
     "action_plan_attach_evidence",
@@ -68,6 +75,8 @@ __all__ = [
     "action_plan_delete",
     "action_plan_detach_evidence",
     "action_plan_import",
+    "action_plan_import_apply",
+    "action_plan_import_preview",
     "action_plan_monitoring_record",
     "action_plan_return",
     "action_plan_update",

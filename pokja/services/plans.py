@@ -1,4 +1,5 @@
-"""Action plans (rencana aksi): items, their status flow, monitoring, comments, evidence, imports.
+"""Action plans (rencana aksi): items, their status flow, monitoring, comments, evidence (the
+imports: `pokja.services.plan_imports`).
 
 Status flow: belum mulai -> berjalan -> selesai, moved by the Pokja (and the coordinator);
 selesai -> diverifikasi, or -> dikembalikan with a reason, by the coordinator only; a returned
@@ -9,7 +10,7 @@ Every write is audited in the same transaction; the audit trail is the item's hi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -31,9 +32,7 @@ from pokja.models import (
     User,
     programme_today,
 )
-from pokja.plan_import import PlanImportContext, RowError, check_rows
 from pokja.services.organisation import evidence_add_file, evidence_add_link
-from pokja.spreadsheets import SpreadsheetError, read_table
 
 Status = ActionPlanItem.Status
 
@@ -605,89 +604,3 @@ def action_plan_monitoring_record(
         **_scope(item),
     )
     return entry
-
-
-# --------------------------------------------------------------------------- import
-
-
-class PlanImportError(Exception):
-    """The file was not imported; `errors` says what to fix, row by row."""
-
-    def __init__(self, errors: Sequence[RowError]):
-        super().__init__(f"{len(errors)} problem(s) in the import file")
-        self.errors = list(errors)
-
-
-def import_context(pokja: Pokja) -> PlanImportContext:
-    framework = pokja.programme.framework
-    sub_areas = list(framework.sub_areas.filter(area__code=pokja.area_code).order_by("order"))
-    parent_of = {s.pk: s.parent_id for s in sub_areas}
-    questions: dict[int, dict[int, int]] = {s.pk: {} for s in sub_areas}
-    for pk, number, sub_area_id in framework.questions.filter(
-        sub_area_id__in=list(parent_of)
-    ).values_list("pk", "number", "sub_area_id"):
-        questions[sub_area_id][number] = pk
-        if parent_of.get(sub_area_id):
-            questions[parent_of[sub_area_id]][number] = pk
-    members: dict[str, int] = {}
-    names: dict[str, int | None] = {}
-    for role in ProgrammeRole.objects.filter(
-        pokja=pokja, kind__in=ProgrammeRole.POKJA_KINDS
-    ).select_related("user"):
-        user = role.user
-        members[user.username.lower()] = user.pk
-        name = " ".join(user.display_name.lower().split())
-        # Two people of one Pokja may share a name: then only their usernames tell them apart.
-        names[name] = user.pk if names.get(name, user.pk) == user.pk else None
-    return PlanImportContext(
-        sub_areas={s.code.lower(): s.pk for s in sub_areas},
-        sub_area_codes=[s.code for s in sub_areas],
-        questions=questions,
-        members=members,
-        member_names=names,
-        year=pokja.programme.year,
-    )
-
-
-@transaction.atomic
-def action_plan_import(
-    *, actor: User, pokja: Pokja, uploaded: UploadedFile
-) -> list[ActionPlanItem]:
-    """Add every row of a filled template to the plan, or nothing at all.
-
-    Raises PlanImportError listing every bad row (row, column, value, what is allowed).
-    """
-    try:
-        table = read_table(uploaded)
-    except SpreadsheetError as exc:
-        raise PlanImportError([RowError(0, "", uploaded.name or "", str(exc))]) from None
-    rows, errors = check_rows(table, import_context(pokja))
-    if errors:
-        raise PlanImportError(errors)
-    name = uploaded.name or ""
-    items = []
-    for row in rows:
-        try:
-            items.append(
-                action_plan_create(
-                    actor=actor,
-                    pokja=pokja,
-                    title=row.title,
-                    description=row.description,
-                    sub_area=row.sub_area_id,
-                    questions=list(row.question_ids),
-                    expected_output=row.expected_output,
-                    success_indicator=row.success_indicator,
-                    owners=list(row.owner_ids),
-                    start_date=row.start_date,
-                    due_date=row.due_date,
-                    status=row.status,
-                    progress=row.progress,
-                    note=_("Imported from %(file)s, row %(row)d")
-                    % {"file": name[:100], "row": row.row},
-                )
-            )
-        except ValidationError as exc:  # checked above; leaving the atomic block undoes all
-            messages = "; ".join(exc.messages)
-            raise PlanImportError([RowError(row.row, "", "", messages)]) from None
-    return items

@@ -27,7 +27,6 @@ from pokja.forms import (
     EvidencePickForm,
     MonitoringForm,
     PlanFilterForm,
-    PlanImportForm,
     PlanItemForm,
     PlanQuickUpdateForm,
     add_validation_errors,
@@ -484,38 +483,6 @@ def pokja_plan_monitoring(request, unit_code: str, year: int, number: int):
 
 
 # --------------------------------------------------------------------------- import, template, export
-
-
-@login_required
-def pokja_plan_import(request, unit_code: str, year: int, number: int):
-    programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
-    _require_edit(access, pokja)
-    form = PlanImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            items = services.action_plan_import(
-                actor=request.user, pokja=pokja, uploaded=form.cleaned_data["file"]
-            )
-        except services.PlanImportError as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request, _("%(count)d items imported into the plan.") % {"count": len(items)}
-            )
-            return redirect("pokja_plan", **_pokja_kwargs(pokja))
-    return render(
-        request,
-        "pokja/plan_import.html",
-        {
-            "programme": programme,
-            "access": access,
-            "pokja": pokja,
-            "form": form,
-            "errors": errors,
-            "columns": COLUMNS,
-        },
-    )
 
 
 def _template_rows(pokja: Pokja) -> list[list]:

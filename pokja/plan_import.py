@@ -469,6 +469,8 @@ def check_table(
             marked = sorted({*marked, *coloured})
         if all(_text(v) == "" for v in values.values()) and not marked:
             continue  # blank lines between rows are harmless
+        if _not_an_item(values, marked):
+            continue  # a note or the signature block under the table ("Mengetahui, ...")
         if context.areas:
             heading, area, problem = _row_area(offset, values, marked, area, context, written)
             if problem is not None:
@@ -500,6 +502,15 @@ def check_table(
             )
         )
     return rows, errors
+
+
+# An item names its activity, its code or when it runs; a row with none of them is a line of
+# text around the table (notes, "Mengetahui, Kapolres ...", a name and NRP under a signature).
+_WHAT_MAKES_AN_ITEM = ("judul", CODE, "tanggal_mulai", "tanggal_selesai", PERIOD)
+
+
+def _not_an_item(values, marked) -> bool:
+    return not marked and all(_text(values.get(key)) == "" for key in _WHAT_MAKES_AN_ITEM)
 
 
 def _row_area(number, values, marked, area, context, written):

@@ -49,9 +49,10 @@ def _save(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def grid_workbook(rows=GRID_ROWS, *, status_header="Status", title_rows=3) -> bytes:
+def grid_workbook(rows=GRID_ROWS, *, status_header="Status", title_rows=3, signature=True) -> bytes:
     """Title rows, then "No | Area Perubahan | Rencana Aksi | Output | Penanggung Jawab |
-    Waktu Pelaksanaan (Jan..Des on the row below) | Status"; the area merged down."""
+    Waktu Pelaksanaan (Jan..Des on the row below) | Status"; the area merged down; the
+    signature block under the table."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Rencana Aksi"
@@ -89,9 +90,21 @@ def grid_workbook(rows=GRID_ROWS, *, status_header="Status", title_rows=3) -> by
     for start, end in itertools.pairwise(starts):
         if end - 1 > start:
             sheet.merge_cells(start_row=start, start_column=2, end_row=end - 1, end_column=2)
-    sheet.append([])
-    sheet.append([None, None, "Mengetahui,"][:0])  # a signature block would follow here
+    if signature:  # under the table, in the owner's column, as units sign their plans
+        sheet.append([])
+        for line in SIGNATURE:
+            sheet.append([None] * 4 + [line])
     return _save(book)
+
+
+SIGNATURE = [
+    "Labuhanbatu, 2 Januari 2026",
+    "Mengetahui,",
+    "KAPOLRES LABUHANBATU",
+    None,
+    "AKBP Budi Santoso, S.I.K.",
+    "NRP 78010123",
+]
 
 
 def dated_workbook(rows, *, header=None) -> bytes:

@@ -24,6 +24,7 @@ from pokja.services import plan_imports
 from pokja.spreadsheets import Sheet, write_xlsx
 from tests.factories import make_plan_item
 from tests.pokja.plan_books import (
+    GRID_ROWS,
     confirm_import,
     dated_workbook,
     grid_workbook,
@@ -400,3 +401,22 @@ def test_a_file_full_of_errors_shows_the_first_problems_and_counts_the_rest(clie
     assert "Nothing was imported: 320 problems to fix." in html
     assert "And 20 more problems: fix the ones above first." in html
     assert html.count("<td>Joko</td>") == 300
+
+
+def test_lines_around_the_table_are_not_items_but_an_activity_without_dates_is_told(world):
+    """The signature block under the table (place and date, "Mengetahui,", the Kapolres, the
+    name and NRP) is skipped; a row that names an activity is an item, and its missing
+    dates are told, not skipped."""
+    _names(world)
+    args = {
+        "actor": world.anggota1,
+        "access": programme_access(world.anggota1, world.programme),
+        "pokja": world.pokjas[1],
+        "name": "RA.xlsx",
+        "default_sub_area_id": _sub_area(world).pk,
+    }
+    signed = services.action_plan_import_preview(**args, data=grid_workbook())
+    assert signed.errors == [] and signed.new_count == 4
+    undated = [*GRID_ROWS, (None, "Rapat evaluasi akhir tahun", "Notulen", "ketua1", {}, "")]
+    told = services.action_plan_import_preview(**args, data=grid_workbook(undated))
+    assert [e.row for e in told.errors] and told.errors[0].row == 11  # the fifth row of data

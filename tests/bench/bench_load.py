@@ -79,6 +79,13 @@ print(json.dumps({{"coordinators": coordinators, "members": members}}))
 """
 
 
+AUDITED = """
+import json
+from audit.models import AuditEntry
+print(json.dumps({"entries": AuditEntry.objects.count()}))
+"""
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -202,12 +209,13 @@ def main() -> int:
                             port,
                             person["session"],
                             save_jobs(person, share),
-                            200,
+                            302,  # saved, back to the section (a refusal would say 200)
                             results["answer save"],
                             start_at,
                         ),
                     )
                 )
+            trail_before = django_child(env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings")
             began = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -239,6 +247,14 @@ def main() -> int:
                 record(f"{label} throughput", round(rate, 1), target="", unit="/s", ok=True)
             mean = statistics.mean(t for t, _ok, _s in results["dashboard"]) * 1000
             print(f"   mean dashboard time {mean:.0f} ms")
+            trail_after = django_child(env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings")
+            audited = trail_after["entries"] - trail_before["entries"]
+            saves = len(results["answer save"])
+            print(
+                f"   audit entries written during the run: {audited:,} for {saves:,} saves "
+                "(a save that keeps the stored answer changes nothing and writes none)"
+            )
+            record("load: audit entries of the saves", audited, target="", unit="", ok=True)
     finally:
         if server is not None:
             server.terminate()

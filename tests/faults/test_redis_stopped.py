@@ -3,7 +3,8 @@ Redis server of the test's own, a real worker on it and the test database (Postg
 
 While Redis is away every save succeeds and every page is served (the cache reads as a miss,
 the rate limits count in the database, the tasks that could not be queued are logged); the
-worker waits for its broker. When Redis is back the worker reconnects by itself, and the
+worker waits for its broker (or, holding a task when it went, exits and is restarted by its
+supervisor). When Redis is back the worker reconnects by itself, and the
 periodic repairs (sent here as beat sends them) catch up on what was not queued: the score
 follows the answers, and the e-mail of a returned item goes out once.
 """
@@ -123,9 +124,19 @@ def test_saves_succeed_with_redis_stopped_and_the_work_is_caught_up_when_it_retu
         assert SurveyResponse.objects.filter(survey=survey).count() == 1
         assert Notification.objects.filter(kind="returned").count() == 2  # owner and chair
         assert stored(p).is_stale  # nobody could tell the worker
-        assert worker.process.poll() is None, worker.log.read_text()[-3000:]  # it waits
 
         redis_server.start()  # back, empty, on the same port
+        if worker.process.poll() is not None:
+            # Celery 5.7's worker may exit when the broker goes while it holds a task (kombu
+            # fails restoring it on a connection already released); in production the
+            # supervisor (compose's restart: unless-stopped) starts it again, as here.
+            assert "restore_unacked" in worker.log.read_text(), worker.log.read_text()[-3000:]
+            worker = start_worker(
+                tmp_path,
+                broker_url=on_private_redis,
+                mail=tmp_path / "mail",
+                REDIS_URL=on_private_redis,
+            )
         # What beat sends every minute and every five, three minutes on (a task published
         # just before the crash was lost with it; the repairs wait two minutes for such a
         # task before doing its work). Published from this process through its old

@@ -20,7 +20,6 @@ import http.client
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,6 @@ from urllib.parse import urlencode
 
 from tests.bench.bench_surveys import (
     HOST,
-    ROOT,
     _name,
     bench_database_url,
     create_database,
@@ -39,11 +37,11 @@ from tests.bench.bench_surveys import (
     free_port,
     manage,
     server_environment,
+    start_gunicorn,
     wait_for,
 )
 from tests.bench.figures import record
 
-PYTHON = sys.executable
 CSRF = secrets.token_hex(16)  # a 32-character secret: the form sends it unmasked
 
 SESSIONS = """
@@ -145,20 +143,7 @@ def main() -> int:
                 DJANGO_SETTINGS_MODULE="zi_tracker.settings",
             )
             port = free_port()
-            server = subprocess.Popen(
-                [
-                    str(Path(PYTHON).parent / "gunicorn"),
-                    "zi_tracker.wsgi:application",
-                    f"--bind={HOST}:{port}",
-                    f"--workers={args.workers}",
-                    "--worker-class=gthread",
-                    "--threads=4",
-                    "--keep-alive=30",
-                    "--log-level=warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
+            server = start_gunicorn(env, port, args.workers)
             wait_for(port)
             coordinators, members = people["coordinators"], people["members"]
             print(
@@ -183,38 +168,22 @@ def main() -> int:
             for person in coordinators:
                 client(port, person["session"], view_jobs(person, 1), 200, warm, 0)
             results: dict[str, list] = {"dashboard": [], "answer save": []}
-            threads = []
             start_at = time.time() + 1.0
-            for person in coordinators:
-                share = args.views // len(coordinators)
-                threads.append(
-                    threading.Thread(
-                        target=client,
-                        args=(
-                            port,
-                            person["session"],
-                            view_jobs(person, share),
-                            200,
-                            results["dashboard"],
-                            start_at,
-                        ),
-                    )
+            people_at_work = [
+                (person, view_jobs(person, args.views // len(coordinators)), 200, "dashboard")
+                for person in coordinators
+            ] + [
+                # saved, back to the section (a refusal would answer 200)
+                (person, save_jobs(person, args.saves // len(members)), 302, "answer save")
+                for person in members
+            ]
+            threads = [
+                threading.Thread(
+                    target=client,
+                    args=(port, person["session"], jobs, expected, results[kind], start_at),
                 )
-            for person in members:
-                share = args.saves // len(members)
-                threads.append(
-                    threading.Thread(
-                        target=client,
-                        args=(
-                            port,
-                            person["session"],
-                            save_jobs(person, share),
-                            302,  # saved, back to the section (a refusal would say 200)
-                            results["answer save"],
-                            start_at,
-                        ),
-                    )
-                )
+                for person, jobs, expected, kind in people_at_work
+            ]
             trail_before = django_child(env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings")
             began = time.perf_counter()
             for thread in threads:

@@ -394,6 +394,25 @@ def busy_seconds() -> float:
     return (sum(values) - idle) / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
 
 
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """The application under gunicorn as in production: `workers` processes of 4 threads."""
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "zi_tracker.wsgi:application",
+            f"--bind={HOST}:{port}",
+            f"--workers={workers}",
+            "--worker-class=gthread",
+            "--threads=4",
+            "--keep-alive=30",
+            "--backlog=2048",
+            "--log-level=warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+
+
 def free_port() -> int:
     import socket
 
@@ -438,21 +457,7 @@ def main() -> int:
             manage(env, "load_bundled_data")
             setup = django_child(env, SETUP)
             port = free_port()
-            server = subprocess.Popen(
-                [
-                    str(Path(PYTHON).parent / "gunicorn"),
-                    "zi_tracker.wsgi:application",
-                    f"--bind={HOST}:{port}",
-                    f"--workers={args.workers}",
-                    "--worker-class=gthread",
-                    "--threads=4",
-                    "--keep-alive=30",
-                    "--backlog=2048",
-                    "--log-level=warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
+            server = start_gunicorn(env, port, args.workers)
             wait_for(port)
             csrf = csrf_token(port, setup["measured"])
             items = setup["items"]

@@ -132,7 +132,9 @@ def test_survey_questions_take_the_figure_in_force_and_refuse_answers(world, mon
         125: LkeSurveyFigure(125, Decimal("3.61"), "official", "TPN/BPS"),
         127: LkeSurveyFigure(127, None, "none", ""),
     }
-    monkeypatch.setattr("evaluations.selectors.lke_survey_figures", lambda programme: figures)
+    monkeypatch.setattr(
+        "evaluations.selectors.answers.lke_survey_figures", lambda programme: figures
+    )
     monkeypatch.setattr("evaluations.services.lke_survey_figures", lambda programme: figures)
     answers = programme_answers(p)
     assert answers[125].value == Decimal("3.61") and answers[127].value is None

@@ -97,7 +97,7 @@ def test_survey_indices_are_read_only_with_their_source(client, world, monkeypat
         125: LkeSurveyFigure(125, Decimal("3.61"), "official", "Survei TPN 2026"),
         127: LkeSurveyFigure(127, None, "none", ""),
     }
-    for module in ("evaluations.selectors", "evaluations.services"):
+    for module in ("evaluations.selectors.answers", "evaluations.services"):
         monkeypatch.setattr(f"{module}.lke_survey_figures", lambda programme: figures)
     client.force_login(world.coordinator)
     page = text(client.get(url(world, "lke_section", section="hasil")))
@@ -422,7 +422,7 @@ def survey_figures(monkeypatch, ipak="4", ipkp="4"):
         125: LkeSurveyFigure(125, Decimal(ipak), "survey", "Survei mandiri"),
         127: LkeSurveyFigure(127, Decimal(ipkp), "survey", "Survei mandiri"),
     }
-    for module in ("evaluations.selectors", "evaluations.services"):
+    for module in ("evaluations.selectors.answers", "evaluations.services"):
         monkeypatch.setattr(f"{module}.lke_survey_figures", lambda programme: figures)
 
 

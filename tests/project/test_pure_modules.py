@@ -24,6 +24,7 @@ NO_DJANGO = (
 NO_ORM = (
     "pokja/plan_layout.py",
     "pokja/plan_import.py",
+    "pokja/plan_columns.py",
 )
 # Modules of the apps that talk to the database.
 ORM_MODULES = ("models", "selectors", "services", "access", "tasks", "views", "admin")

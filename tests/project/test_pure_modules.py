@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Plain Python: arithmetic and data-file specs, importable without Django.
 NO_DJANGO = (
     "evaluations/scoring",
-    "evaluations/framework_spec.py",
+    "evaluations/framework_spec",
     "surveys/indices.py",
     "figures/rounding.py",
 )

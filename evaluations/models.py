@@ -251,7 +251,7 @@ class Answer(models.Model):
     """One question of one assessment: the unit's answer and the TPI's, each with who/when.
 
     Values are stored as the normalised text of the answer (an option key, a whole number, a
-    decimal index) and read back through the framework (evaluations.selectors).
+    decimal index) and read back through the framework (evaluations.selectors.answers).
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")

@@ -381,7 +381,7 @@ class PlanImportForm(Form):
 class PlanImportMappingForm(Form):
     """The preview's choices: the field each column of the file holds, and the LKE sub-area of
     the rows that name none. `columns`: the file's columns (`pokja.plan_layout.LayoutColumn`);
-    `choices`: `pokja.plan_import.field_choices()`; `sub_areas`: (id, code, name)."""
+    `choices`: `pokja.plan_columns.field_choices()`; `sub_areas`: (id, code, name)."""
 
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
     # The choices the shown preview was made with: a confirmation under others previews again.

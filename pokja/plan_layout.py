@@ -8,7 +8,8 @@ Perubahan", "Rencana Aksi", "Keluaran", "PIC", "Tenggat"), the schedule is often
 months (Jan..Des) marked with "x", "v", "✓", 1 or a coloured fill, and the area column is
 often merged over the rows of one area. `find_layout` guesses the header row and each
 column's field; the person checks the guess on the preview and may change any column's field
-(`pokja.plan_import.field_choices`), and `pokja.plan_import.check_table` reads the rows under that mapping.
+(`pokja.plan_columns.field_choices`), and `pokja.plan_import.check_table` reads the rows under
+that mapping.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def field_month(field: str) -> int | None:
 
 def guess_field(header: str, known) -> str | None:
     """The field a loosely written header names: `known(header)` first (the template's own
-    headers, see `pokja.plan_import.column_of`), then a month, then the usual words of units'
+    headers, see `pokja.plan_columns.column_of`), then a month, then the usual words of units'
     workbooks. None when nothing is recognised (the column is then ignored)."""
     key = known(header)
     if key is not None:

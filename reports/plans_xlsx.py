@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from pokja.models import ActionPlanItem, Pokja, Programme, programme_today
-from pokja.plan_import import export_header, export_row
+from pokja.plan_columns import export_header, export_row
 from pokja.selectors import plan_items, plan_status_counts
 from pokja.spreadsheets import Sheet, write_xlsx
 from reports.workbook import Progress

@@ -22,17 +22,9 @@ from django.utils.translation import gettext as _
 
 from pokja.access import ProgrammeAccess, programme_access
 from pokja.models import ActionPlanItem, Pokja, ProgrammeRole, User
-from pokja.plan_import import (
-    PlanImportContext,
-    PlanRow,
-    RowError,
-    check_table,
-    field_choices,
-    recognise,
-)
-from pokja.plan_import import (
-    field_label as _field_label,
-)
+from pokja.plan_columns import field_choices, recognise
+from pokja.plan_columns import field_label as _field_label
+from pokja.plan_import import PlanImportContext, PlanRow, RowError, check_table
 from pokja.plan_layout import (
     CODE,
     HEADER_ROWS_SEARCHED,

@@ -22,7 +22,7 @@ from pokja import services
 from pokja.access import get_pokja_for_user
 from pokja.forms import PlanImportForm, PlanImportMappingForm
 from pokja.models import ActionPlanItem
-from pokja.plan_import import COLUMNS, field_choices
+from pokja.plan_columns import COLUMNS, field_choices
 from pokja.plan_layout import LayoutColumn
 from pokja.uploads import safe_display_name
 

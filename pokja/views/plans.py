@@ -33,7 +33,7 @@ from pokja.forms import (
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
-from pokja.plan_import import COLUMNS, OWNER_SEPARATOR, export_header, export_row, header_row
+from pokja.plan_columns import COLUMNS, OWNER_SEPARATOR, export_header, export_row, header_row
 from pokja.selectors import (
     evidence_choices,
     plan_item_timeline,

@@ -27,7 +27,8 @@ from evaluations.services import (
     section_transition,
 )
 from pokja.services import evidence_add_link
-from surveys.selectors import LkeSurveyFigure
+from surveys.loader import load_bundled_instruments
+from surveys.services import official_figure_set
 
 pytestmark = pytest.mark.django_db
 
@@ -126,14 +127,13 @@ def test_bad_values_are_refused_with_the_question_named(world, number, value, me
     assert message in str(info.value)
 
 
-def test_survey_questions_take_the_figure_in_force_and_refuse_answers(world, monkeypatch):
+def test_survey_questions_take_the_figure_in_force_and_refuse_answers(world):
     p = world.programme
-    figures = {
-        125: LkeSurveyFigure(125, Decimal("3.61"), "official", "TPN/BPS"),
-        127: LkeSurveyFigure(127, None, "none", ""),
-    }
-    monkeypatch.setattr("evaluations.selectors.lke_survey_figures", lambda programme: figures)
-    monkeypatch.setattr("evaluations.services.lke_survey_figures", lambda programme: figures)
+    # q125 has an official figure; q127 is fed by a survey instrument that nobody answered.
+    load_bundled_instruments()
+    official_figure_set(
+        actor=world.coordinator, programme=p, question=125, index=Decimal("3.61"), source="TPN/BPS"
+    )
     answers = programme_answers(p)
     assert answers[125].value == Decimal("3.61") and answers[127].value is None
     assert programme_answers(p, "tpi")[125].value == Decimal("3.61")

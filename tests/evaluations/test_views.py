@@ -23,7 +23,9 @@ from evaluations.services import (
     section_transition,
 )
 from pokja.services import evidence_add_link
+from surveys.loader import load_bundled_instruments
 from surveys.selectors import LkeSurveyFigure
+from surveys.services import official_figure_set
 from tests.evaluations.test_shortfalls import best, worst
 
 pytestmark = pytest.mark.django_db
@@ -92,13 +94,16 @@ def test_counts_show_the_percentage_of_their_item(client, world):
     assert 'data-testid="score-MP.R.i">0.75<' in page
 
 
-def test_survey_indices_are_read_only_with_their_source(client, world, monkeypatch):
-    figures = {
-        125: LkeSurveyFigure(125, Decimal("3.61"), "official", "Survei TPN 2026"),
-        127: LkeSurveyFigure(127, None, "none", ""),
-    }
-    for module in ("evaluations.selectors", "evaluations.services"):
-        monkeypatch.setattr(f"{module}.lke_survey_figures", lambda programme: figures)
+def test_survey_indices_are_read_only_with_their_source(client, world):
+    # q125 has an official figure; q127 is fed by a survey instrument that nobody answered.
+    load_bundled_instruments()
+    official_figure_set(
+        actor=world.coordinator,
+        programme=world.programme,
+        question=125,
+        index=Decimal("3.61"),
+        source="Survei TPN 2026",
+    )
     client.force_login(world.coordinator)
     page = text(client.get(url(world, "lke_section", section="hasil")))
     assert 'data-testid="survey-index-125">3.61<' in page
@@ -422,7 +427,7 @@ def survey_figures(monkeypatch, ipak="4", ipkp="4"):
         125: LkeSurveyFigure(125, Decimal(ipak), "survey", "Survei mandiri"),
         127: LkeSurveyFigure(127, Decimal(ipkp), "survey", "Survei mandiri"),
     }
-    for module in ("evaluations.selectors", "evaluations.services"):
+    for module in ("evaluations.selectors.answers", "evaluations.services"):
         monkeypatch.setattr(f"{module}.lke_survey_figures", lambda programme: figures)
 
 

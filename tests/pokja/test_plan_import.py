@@ -13,7 +13,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from pokja import services
 from pokja.models import ActionPlanItem
-from pokja.plan_import import HEADER, PlanImportContext, check_rows, header_row
+from pokja.plan_columns import HEADER, header_row
+from pokja.plan_import import PlanImportContext, check_rows
 from pokja.spreadsheets import (
     MAX_XLSX_ENTRIES,
     Sheet,

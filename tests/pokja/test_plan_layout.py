@@ -9,7 +9,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pokja.plan_import import PlanImportContext, check_table, recognise
+from pokja.plan_columns import recognise
+from pokja.plan_import import PlanImportContext, check_table
 from pokja.plan_layout import (
     Area,
     area_of,

@@ -16,7 +16,8 @@ from django.utils import translation
 from pokja import services
 from pokja.access import programme_access
 from pokja.models import ActionPlanItem
-from pokja.plan_import import HEADER, PlanImportContext, check_rows
+from pokja.plan_columns import HEADER
+from pokja.plan_import import PlanImportContext, check_rows
 from pokja.services.plan_imports import import_context
 from pokja.spreadsheets import Sheet, write_xlsx
 from reports.plans_xlsx import plans_workbook

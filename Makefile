@@ -37,7 +37,7 @@ run: setup
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 test: install
-	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.parallel -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m tests.bench

@@ -18,6 +18,18 @@ from django.core.cache import cache
 
 from tests.factories import World, build_world
 
+if (
+    os.environ.get("PYTEST_XDIST_WORKER")
+    and os.environ.get("REDIS_URL")
+    and not os.environ.get("ZI_TESTS_REDIS_PER_PROCESS")
+):
+    # Parallel test processes on one Redis database would empty each other's cache and queue.
+    pytest.exit(
+        "parallel test processes need a Redis database each: run them as `make test` does, "
+        "python -m pytest -p tests.parallel -n N",
+        returncode=4,
+    )
+
 CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("ZI_CHROMIUM", "/usr/bin/chromium")
 

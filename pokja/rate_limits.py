@@ -23,7 +23,6 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from pokja.models import RateCounter
 from zi_tracker.cache import UNAVAILABLE, redis_unavailable
@@ -76,8 +75,10 @@ def hit(scope: str, client: str, *, window: int) -> int:
         cursor.execute(_upsert_sql(), [key, connection.ops.adapt_datetimefield_value(ends)])
         (count,) = cursor.fetchone()
     if count == 1:
-        # A window opened: the rows of windows that have passed go (an indexed delete).
-        RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+        # A window opened: the rows of windows that ended by its start go (an indexed delete;
+        # by the window's start, not the clock, which may pass this window's own end here).
+        began = datetime.datetime.fromtimestamp(number * window, tz=datetime.UTC)
+        RateCounter.objects.filter(expires_at__lte=began).delete()
     return int(count)
 
 

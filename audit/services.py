@@ -1,10 +1,18 @@
-"""Writing to the audit trail. Call these inside the transaction that makes the change."""
+"""Writing to the audit trail. Call these inside the transaction that makes the change.
+
+Every audited write of the services goes through the helpers here: `audited_create`,
+`audited_update` (set, check, save, record), `audited_save` (either), `audited_delete`, and `audited` (a block whose
+changes to the named fields are recorded) for writes of another shape; `locked` takes the
+row lock an update starts with. `programme=` puts the entry in that programme's (and its
+unit's) trail.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,8 +84,12 @@ def audit_record(
     programme_id: int | None = None,
     unit_id: int | None = None,
     note: str = "",
+    programme: models.Model | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. `actor` is a user or None for the system."""
+    """Append one entry to the chain. `actor` is a user or None for the system; `programme`
+    (any record with a pk and a unit_id) gives the programme and unit ids at once."""
+    if programme is not None:
+        programme_id, unit_id = programme.pk, programme.unit_id
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id if object_id is not None else obj.pk
@@ -119,6 +131,7 @@ def audit_change(
     unit_id: int | None = None,
     note: str = "",
     object_repr: str | None = None,
+    programme: models.Model | None = None,
 ) -> AuditEntry | None:
     """Record a create (before=None), delete (after=None) or update; nothing if unchanged."""
     changes = audit_diff(before, after)
@@ -139,7 +152,164 @@ def audit_change(
         programme_id=programme_id,
         unit_id=unit_id,
         note=note,
+        programme=programme,
     )
+
+
+# --------------------------------------------------------------------------- audited writes
+
+
+def locked(obj: models.Model, *related: str) -> models.Model:
+    """`obj` read again under a row lock (with `related` joined), as an update starts."""
+    query = obj._meta.model._default_manager.select_for_update(of=("self",) if related else ())
+    if related:
+        query = query.select_related(*related)
+    return query.get(pk=obj.pk)
+
+
+class AuditedChange:
+    """What an `audited` block recorded: the snapshots and the entry (None if unchanged)."""
+
+    def __init__(self, before: dict[str, Any] | None):
+        self.before = before
+        self.after: dict[str, Any] | None = None
+        self.entry: AuditEntry | None = None
+        self.note = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@contextmanager
+def audited(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    programme: models.Model | None = None,
+    note: str = "",
+    **scope,
+) -> Iterator[AuditedChange]:
+    """Record what the block changes of `fields` of `obj` (nothing if nothing changed; no
+    entry if the block raises). The block may set `.note` on what it is given."""
+    fields = tuple(fields)
+    change = AuditedChange(audit_snapshot(obj, fields))
+    yield change
+    change.after = audit_snapshot(obj, fields)
+    change.entry = audit_change(
+        actor=actor,
+        obj=obj,
+        before=change.before,
+        after=change.after,
+        programme=programme,
+        note=change.note or note,
+        **scope,
+    )
+
+
+def audited_create(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    programme: models.Model | None = None,
+    check: Callable[[models.Model], None] | None = None,
+    note: str = "",
+    **scope,
+) -> models.Model:
+    """Check (`check`, e.g. a model's full_clean), save and record a new row."""
+    if check is not None:
+        check(obj)
+    obj.save()
+    audit_created(obj, fields, actor=actor, programme=programme, note=note, **scope)
+    return obj
+
+
+def audit_created(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    programme: models.Model | None = None,
+    note: str = "",
+    **scope,
+) -> AuditEntry:
+    """Record a row just saved (where saving it takes more than `audited_create` does)."""
+    return audit_change(
+        actor=actor,
+        obj=obj,
+        before=None,
+        after=audit_snapshot(obj, fields),
+        programme=programme,
+        note=note,
+        **scope,
+    )
+
+
+def audited_update(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    changes: Mapping[str, Any],
+    programme: models.Model | None = None,
+    check: Callable[[models.Model], None] | None = None,
+    note: str = "",
+    update_fields: Iterable[str] | None = None,
+    **scope,
+) -> AuditedChange:
+    """Set `changes` on `obj`, check it, save it and record what changed of `fields`."""
+    with audited(obj, fields, actor=actor, programme=programme, note=note, **scope) as change:
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        if check is not None:
+            check(obj)
+        obj.save(update_fields=update_fields)
+    return change
+
+
+def audited_save(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    changes: Mapping[str, Any],
+    programme: models.Model | None = None,
+    check: Callable[[models.Model], None] | None = None,
+    **scope,
+) -> models.Model:
+    """`audited_update` of a stored row, or `audited_create` of a new one with `changes`."""
+    if not obj._state.adding:
+        audited_update(
+            obj, fields, actor=actor, changes=changes, programme=programme, check=check, **scope
+        )
+        return obj
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    return audited_create(obj, fields, actor=actor, programme=programme, check=check, **scope)
+
+
+def audited_delete(
+    obj: models.Model,
+    fields: Iterable[str],
+    *,
+    actor,
+    programme: models.Model | None = None,
+    note: str = "",
+    **scope,
+) -> None:
+    """Record the row's last values, then delete it."""
+    audit_change(
+        actor=actor,
+        obj=obj,
+        before=audit_snapshot(obj, fields),
+        after=None,
+        programme=programme,
+        note=note,
+        **scope,
+    )
+    obj.delete()
 
 
 # Rows of these are only ever created by services that record the creation in the same

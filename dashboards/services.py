@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audited_save
 from dashboards.models import ProposalRecord
 from dashboards.selectors import plan_drafts
 from evaluations.services import answer_set_unit
@@ -79,22 +79,17 @@ def proposal_record_update(
 ) -> ProposalRecord:
     """Record the agency's audit opinion and SAKIP grade for the proposal checklist (audited)."""
     record = ProposalRecord.objects.select_for_update().filter(programme=programme).first()
-    before = audit_snapshot(record, PROPOSAL_FIELDS) if record else None
-    if record is None:
-        record = ProposalRecord(programme=programme)
-    record.audit_opinion = audit_opinion
-    record.sakip_grade = sakip_grade
-    record.note = note
-    record.updated_by = actor
-    record.full_clean(exclude=["programme", "updated_by"])
-    record.save()
-    audit_change(
+    return audited_save(
+        record or ProposalRecord(programme=programme),
+        PROPOSAL_FIELDS,
         actor=actor,
-        obj=record,
-        before=before,
-        after=audit_snapshot(record, PROPOSAL_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        changes={
+            "audit_opinion": audit_opinion,
+            "sakip_grade": sakip_grade,
+            "note": note,
+            "updated_by": actor,
+        },
+        check=lambda row: row.full_clean(exclude=["programme", "updated_by"]),
+        programme=programme,
         object_repr=_("Proposal prerequisites of %(programme)s") % {"programme": programme},
     )
-    return record

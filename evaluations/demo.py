@@ -15,8 +15,7 @@ from django.db import transaction
 
 from evaluations.models import Answer
 from evaluations.services import (
-    answer_evidence_add_file,
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_set_tpi,
     answer_set_unit,
     assessment_for,
@@ -225,7 +224,7 @@ def seed_worksheet(programme: Programme) -> None:
             )
             if question in EVIDENCE_FILES:
                 title = EVIDENCE_FILES[question]
-                answer_evidence_add_file(
+                answer_evidence_add(
                     actor=actor,
                     programme=programme,
                     number=question,
@@ -237,7 +236,7 @@ def seed_worksheet(programme: Programme) -> None:
                     title=title,
                 )
             elif question in EVIDENCE_LINKS:
-                answer_evidence_add_link(
+                answer_evidence_add(
                     actor=actor,
                     programme=programme,
                     number=question,

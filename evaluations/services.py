@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audit_created, audited, audited_update
 from evaluations.breakdown_data import breakdown_figures, breakdown_to_data
 from evaluations.framework_spec import INDEX, FrameworkSpec
 from evaluations.models import (
@@ -127,13 +127,11 @@ def _assessment_create(programme: Programme) -> Assessment:
         )
         for order, q in enumerate(spec.questions, start=1)
     )
-    audit_change(
+    audit_created(
+        assessment,
+        ("programme", "framework", "status"),
         actor=None,
-        obj=assessment,
-        before=None,
-        after=audit_snapshot(assessment, ("programme", "framework", "status")),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        programme=programme,
         note=f"{len(spec.questions)} questions",
     )
     return assessment
@@ -313,25 +311,24 @@ def _set_answer(
     text = _normalised_text(spec, number, value)
     note = (note or "").strip()
     fields = UNIT_FIELDS if side == "unit" else TPI_FIELDS
-    before = audit_snapshot(answer, fields)
-    setattr(answer, f"{side}_value", text)
-    setattr(answer, f"{side}_note", note)
-    after = audit_snapshot(answer, fields)
-    if after == before:
+    if (getattr(answer, f"{side}_value"), getattr(answer, f"{side}_note")) == (text, note):
         return answer
-    setattr(answer, f"{side}_by", actor)
-    setattr(answer, f"{side}_at", timezone.now())
-    answer.save(update_fields=[*fields, f"{side}_by", f"{side}_at"])
-    entry = audit_change(
+    change = audited_update(
+        answer,
+        fields,
         actor=actor,
-        obj=answer,
-        before=before,
-        after=after,
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        changes={
+            f"{side}_value": text,
+            f"{side}_note": note,
+            f"{side}_by": actor,
+            f"{side}_at": timezone.now(),
+        },
+        update_fields=[*fields, f"{side}_by", f"{side}_at"],
+        programme=programme,
     )
+    entry = change.entry
     score_mark_stale(programme.pk)
-    if side == "tpi" and note and note != before["tpi_note"]:
+    if side == "tpi" and note and note != change.before["tpi_note"]:
         # The Pokja of the area reads the assessor's note on the question and acts on it.
         hooks.event_happened(
             kind=hooks.TPI_NOTE,
@@ -378,25 +375,18 @@ def _evidence_change(
 ) -> Answer:
     answer, section = _answer_for_update(programme, number)
     _check(actor, programme, section, "unit")
-    before = audit_snapshot(answer, ("evidence",))
-    if add is not None:
-        if add.programme_id != programme.pk:
-            raise ValidationError({"evidence": _("That evidence belongs to another programme.")})
-        AnswerEvidence.objects.get_or_create(
-            answer=answer, evidence=add, defaults={"added_by": actor}
-        )
-    if remove is not None:
-        AnswerEvidence.objects.filter(answer=answer, evidence=remove).delete()
-    after = audit_snapshot(answer, ("evidence",))
-    audit_change(
-        actor=actor,
-        obj=answer,
-        before=before,
-        after=after,
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    if after != before:  # completeness counts the answers with evidence
+    with audited(answer, ("evidence",), actor=actor, programme=programme) as change:
+        if add is not None:
+            if add.programme_id != programme.pk:
+                raise ValidationError(
+                    {"evidence": _("That evidence belongs to another programme.")}
+                )
+            AnswerEvidence.objects.get_or_create(
+                answer=answer, evidence=add, defaults={"added_by": actor}
+            )
+        if remove is not None:
+            AnswerEvidence.objects.filter(answer=answer, evidence=remove).delete()
+    if change.changed:  # completeness counts the answers with evidence
         score_mark_stale(programme.pk)
     return answer
 
@@ -426,37 +416,25 @@ def _section_pokja(programme: Programme, number: int) -> tuple[AssessmentSection
 
 
 @transaction.atomic
-def answer_evidence_add_file(
+def answer_evidence_add(
     *,
     actor: User,
     programme: Programme,
     number: int,
-    uploaded: UploadedFile,
+    uploaded: UploadedFile | None = None,
+    url: str = "",
     title: str = "",
 ) -> Evidence:
-    """Store an uploaded file as the Pokja's evidence and attach it to question ``number``.
+    """Store an uploaded file, or else a link, as the Pokja's evidence and attach it to
+    question ``number``.
 
     Rights and locks are checked before the file is stored; size and type are checked by
     pokja.services.evidence_add_file (ValidationError keyed "file").
     """
     section, pokja = _section_pokja(programme, number)
     _check(actor, programme, section, "unit")
-    evidence = pokja_services.evidence_add_file(
-        actor=actor, programme=programme, pokja=pokja, uploaded=uploaded, title=title
-    )
-    _evidence_change(actor=actor, programme=programme, number=number, add=evidence)
-    return evidence
-
-
-@transaction.atomic
-def answer_evidence_add_link(
-    *, actor: User, programme: Programme, number: int, url: str, title: str = ""
-) -> Evidence:
-    """Record a link as the Pokja's evidence and attach it to question ``number``."""
-    section, pokja = _section_pokja(programme, number)
-    _check(actor, programme, section, "unit")
-    evidence = pokja_services.evidence_add_link(
-        actor=actor, programme=programme, pokja=pokja, url=url, title=title
+    evidence = pokja_services.evidence_add(
+        actor=actor, programme=programme, pokja=pokja, uploaded=uploaded, url=url, title=title
     )
     _evidence_change(actor=actor, programme=programme, number=number, add=evidence)
     return evidence
@@ -496,26 +474,19 @@ def _move(
         raise PermissionDenied(
             _("Your role does not allow “%(action)s” here.") % {"action": ACTION_LABELS[action]}
         )
-    before = audit_snapshot(section, SECTION_FIELDS)
-    now = timezone.now()
-    section.status = target
-    if action == "submit":
-        section.submitted_by, section.submitted_at = actor, now
-    elif action == "review":
-        section.reviewed_by, section.reviewed_at = actor, now
-    elif action == "finalize":
-        section.finalized_by, section.finalized_at = actor, now
-    section.save()
-    entry = audit_change(
+    changes = {"status": target}
+    if action in ("submit", "review", "finalize"):
+        done = {"submit": "submitted", "review": "reviewed", "finalize": "finalized"}[action]
+        changes |= {f"{done}_by": actor, f"{done}_at": timezone.now()}
+    entry = audited_update(
+        section,
+        SECTION_FIELDS,
         actor=actor,
-        obj=section,
-        before=before,
-        after=audit_snapshot(section, SECTION_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        changes=changes,
+        programme=programme,
         note=(note or "").strip(),
         object_repr=f"{section.assessment.programme} · {section.name}",
-    )
+    ).entry
     if action in EVENT_OF_ACTION:
         # The area's Pokja reads the TPI's review, and answers again once returned to draft.
         hooks.event_happened(

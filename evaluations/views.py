@@ -335,11 +335,10 @@ def _evidence_context(request, unit_code, year, number) -> _AnswerContext:
     return ctx
 
 
-@login_required
-@require_POST
-def lke_evidence_upload(request, unit_code: str, year: int, number: int):
+def _evidence_add(request, unit_code: str, year: int, number: int, form_class):
+    """A file (EvidenceUploadForm) or a link (EvidenceLinkForm) stored and attached."""
     ctx = _evidence_context(request, unit_code, year, number)
-    form = EvidenceUploadForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         return _question_response(
             request,
@@ -347,13 +346,15 @@ def lke_evidence_upload(request, unit_code: str, year: int, number: int):
             error=" ".join(e for errs in form.errors.values() for e in errs),
             open_evidence=True,
         )
+    data = form.cleaned_data
     try:
-        evidence = services.answer_evidence_add_file(
+        evidence = services.answer_evidence_add(
             actor=request.user,
             programme=ctx.programme,
             number=number,
-            uploaded=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
+            uploaded=data.get("file"),
+            url=data.get("url", ""),
+            title=data["title"],
         )
     except ValidationError as exc:
         return _question_response(request, ctx, error=_error_text(exc), open_evidence=True)
@@ -364,37 +365,18 @@ def lke_evidence_upload(request, unit_code: str, year: int, number: int):
             "under that title."
         ) % {"title": evidence.title}
     return _question_response(request, ctx, saved=saved)
+
+
+@login_required
+@require_POST
+def lke_evidence_upload(request, unit_code: str, year: int, number: int):
+    return _evidence_add(request, unit_code, year, number, EvidenceUploadForm)
 
 
 @login_required
 @require_POST
 def lke_evidence_link(request, unit_code: str, year: int, number: int):
-    ctx = _evidence_context(request, unit_code, year, number)
-    form = EvidenceLinkForm(request.POST)
-    if not form.is_valid():
-        return _question_response(
-            request,
-            ctx,
-            error=" ".join(e for errs in form.errors.values() for e in errs),
-            open_evidence=True,
-        )
-    try:
-        evidence = services.answer_evidence_add_link(
-            actor=request.user,
-            programme=ctx.programme,
-            number=number,
-            url=form.cleaned_data["url"],
-            title=form.cleaned_data["title"],
-        )
-    except ValidationError as exc:
-        return _question_response(request, ctx, error=_error_text(exc), open_evidence=True)
-    saved = _("“%(title)s” attached.") % {"title": evidence.title}
-    if getattr(evidence, "kept_title", False):
-        saved = _(
-            "This file is already stored as “%(title)s” by another Pokja: it is attached "
-            "under that title."
-        ) % {"title": evidence.title}
-    return _question_response(request, ctx, saved=saved)
+    return _evidence_add(request, unit_code, year, number, EvidenceLinkForm)
 
 
 @login_required

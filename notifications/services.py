@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audited_update
 from notifications import rules, selectors, texts
 from notifications.models import Notification, NotificationPreference
 from pokja.models import ActionPlanItem, Pokja, Programme, User
@@ -225,15 +225,12 @@ def notification_preference_update(
     preference = NotificationPreference.objects.select_for_update().filter(user=actor).first()
     if preference is None:
         preference = NotificationPreference(user=actor)
-    before = audit_snapshot(preference, PREFERENCE_FIELDS)  # the defaults when never saved
-    preference.digest, preference.reminders = digest, reminders
-    preference.event_emails = event_emails
-    preference.save()
-    audit_change(
+    # Recorded as a change from the defaults when it was never saved.
+    audited_update(
+        preference,
+        PREFERENCE_FIELDS,
         actor=actor,
-        obj=preference,
-        before=before,
-        after=audit_snapshot(preference, PREFERENCE_FIELDS),
+        changes={"digest": digest, "reminders": reminders, "event_emails": event_emails},
     )
     return preference
 

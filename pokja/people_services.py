@@ -19,7 +19,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from audit.services import audit_change, audit_record, audit_snapshot
+from audit.services import (
+    audit_created,
+    audit_record,
+    audited_create,
+    audited_delete,
+    audited_update,
+    locked,
+)
 from pokja import signin
 from pokja.models import ProgrammeRole, Unit, UnitRole, User
 from zi_tracker.http import site_url
@@ -61,16 +68,11 @@ def person_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
-    audit_change(
-        actor=actor,
-        obj=user,
-        before=None,
-        after=audit_snapshot(user, PERSON_FIELDS),
-        unit_id=unit.pk,
-    )
-    return user
+    return audited_create(user, PERSON_FIELDS, actor=actor, check=_check_person, unit_id=unit.pk)
+
+
+def _check_person(person: User) -> None:
+    person.full_clean(exclude=["password"])
 
 
 @transaction.atomic
@@ -78,17 +80,14 @@ def person_update(*, actor: User, unit: Unit, person: User, **changes) -> User:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"person_update cannot change {sorted(unknown)}")
-    person = User.objects.select_for_update().get(pk=person.pk)
-    before = audit_snapshot(person, PERSON_FIELDS)
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.full_clean(exclude=["password"])
-    person.save(update_fields=list(changes))
-    audit_change(
+    person = locked(person)
+    audited_update(
+        person,
+        PERSON_FIELDS,
         actor=actor,
-        obj=person,
-        before=before,
-        after=audit_snapshot(person, PERSON_FIELDS),
+        changes=changes,
+        check=_check_person,
+        update_fields=list(changes),
         unit_id=unit.pk,
     )
     return person
@@ -98,17 +97,15 @@ def person_update(*, actor: User, unit: Unit, person: User, **changes) -> User:
 def person_set_active(*, actor: User, unit: Unit, person: User, active: bool) -> User:
     """Deactivate (the person is signed out at their next request and cannot sign in) or
     reactivate an account. Reactivating also lifts a sign-in lock on it."""
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = locked(person)
     if person.is_active == active:
         return person
-    before = audit_snapshot(person, PERSON_FIELDS)
-    person.is_active = active
-    person.save(update_fields=["is_active"])
-    audit_change(
+    audited_update(
+        person,
+        PERSON_FIELDS,
         actor=actor,
-        obj=person,
-        before=before,
-        after=audit_snapshot(person, PERSON_FIELDS),
+        changes={"is_active": active},
+        update_fields=["is_active"],
         unit_id=unit.pk,
     )
     if active:
@@ -180,23 +177,10 @@ def unit_role_give(*, actor: User, unit: Unit, person: User, kind: str) -> UnitR
     role, created = UnitRole.objects.get_or_create(user=person, unit=unit, kind=kind)
     if not created:
         raise ValidationError({"kind": _("%(user)s already has this role.") % {"user": person}})
-    audit_change(
-        actor=actor,
-        obj=role,
-        before=None,
-        after=audit_snapshot(role, UNIT_ROLE_FIELDS),
-        unit_id=unit.pk,
-    )
+    audit_created(role, UNIT_ROLE_FIELDS, actor=actor, unit_id=unit.pk)
     return role
 
 
 @transaction.atomic
 def unit_role_remove(*, actor: User, role: UnitRole) -> None:
-    audit_change(
-        actor=actor,
-        obj=role,
-        before=audit_snapshot(role, UNIT_ROLE_FIELDS),
-        after=None,
-        unit_id=role.unit_id,
-    )
-    role.delete()
+    audited_delete(role, UNIT_ROLE_FIELDS, actor=actor, unit_id=role.unit_id)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audit_created, audited_save, audited_update, locked
 from pokja.models import Programme, Unit, User
 from portalrb.models import ApiToken, Category, FetchLog, Proposal, ProposedUnit, token_digest
 from portalrb.selectors import answers_snapshot, checks_of, proposal_candidates
@@ -28,13 +28,7 @@ def proposal_get_or_create(*, agency: Unit, year: int, user: User | None) -> Pro
     with transaction.atomic():
         proposal, created = Proposal.objects.get_or_create(agency=agency, year=year)
         if created:
-            audit_change(
-                actor=user,
-                obj=proposal,
-                before=None,
-                after=audit_snapshot(proposal, PROPOSAL_FIELDS),
-                unit_id=agency.pk,
-            )
+            audit_created(proposal, PROPOSAL_FIELDS, actor=user, unit_id=agency.pk)
     return proposal
 
 
@@ -43,17 +37,14 @@ def proposal_set_prerequisites(
     *, proposal: Proposal, user: User | None, audit_opinion: str, sakip_grade: str
 ) -> Proposal:
     """Record the agency-wide prerequisites (the agency's audit opinion and SAKIP grade)."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    before = audit_snapshot(proposal, PROPOSAL_FIELDS)
-    proposal.audit_opinion = audit_opinion
-    proposal.sakip_grade = sakip_grade
-    proposal.full_clean()
-    proposal.save(update_fields=["audit_opinion", "sakip_grade", "updated_at"])
-    audit_change(
+    proposal = locked(proposal)
+    audited_update(
+        proposal,
+        PROPOSAL_FIELDS,
         actor=user,
-        obj=proposal,
-        before=before,
-        after=audit_snapshot(proposal, PROPOSAL_FIELDS),
+        changes={"audit_opinion": audit_opinion, "sakip_grade": sakip_grade},
+        check=Proposal.full_clean,
+        update_fields=["audit_opinion", "sakip_grade", "updated_at"],
         unit_id=proposal.agency_id,
     )
     return proposal
@@ -85,25 +76,16 @@ def proposed_unit_set(
         )
     unit = ProposedUnit.objects.select_for_update().filter(proposal=proposal, programme=programme)
     unit = unit.first()
-    if unit is None:
-        if not category:
-            return None
-        unit = ProposedUnit(proposal=proposal, programme=programme)
-        before = None
-    else:
-        before = audit_snapshot(unit, UNIT_FIELDS)
-    unit.category = category
-    unit.exception_note = exception_note.strip()
-    unit.save()
-    audit_change(
+    if unit is None and not category:
+        return None
+    return audited_save(
+        unit or ProposedUnit(proposal=proposal, programme=programme),
+        UNIT_FIELDS,
         actor=user,
-        obj=unit,
-        before=before,
-        after=audit_snapshot(unit, UNIT_FIELDS),
+        changes={"category": category, "exception_note": exception_note.strip()},
         programme_id=programme.pk,
         unit_id=proposal.agency_id,
     )
-    return unit
 
 
 @transaction.atomic
@@ -143,41 +125,44 @@ def proposal_confirm(*, proposal: Proposal, user: User | None) -> Proposal:
     checks = checks_of(rows)
     now = timezone.now()
     for unit in units:
-        before = audit_snapshot(unit, UNIT_FIELDS)
         if unit.category:
-            unit.confirmed_category = unit.category
-            unit.confirmed_name = unit.programme.unit.name
-            unit.confirmed_at = now
-            unit.confirmed_checks = checks[unit.programme_id]
-            unit.snapshot = answers_snapshot(unit.programme)
+            confirmed = {
+                "confirmed_category": unit.category,
+                "confirmed_name": unit.programme.unit.name,
+                "confirmed_at": now,
+                "confirmed_checks": checks[unit.programme_id],
+                "snapshot": answers_snapshot(unit.programme),
+            }
         else:
-            unit.confirmed_category = ""
-            unit.confirmed_name = ""
-            unit.confirmed_at = None
-            unit.confirmed_checks = {}
-            unit.snapshot = []
-        unit.save()
-        audit_change(
+            confirmed = {
+                "confirmed_category": "",
+                "confirmed_name": "",
+                "confirmed_at": None,
+                "confirmed_checks": {},
+                "snapshot": [],
+            }
+        audited_update(
+            unit,
+            UNIT_FIELDS,
             actor=user,
-            obj=unit,
-            before=before,
-            after=audit_snapshot(unit, UNIT_FIELDS),
+            changes=confirmed,
             programme_id=unit.programme_id,
             unit_id=proposal.agency_id,
             note=_("Proposal confirmed: the portal is served these answers."),
         )
-    before = audit_snapshot(proposal, PROPOSAL_FIELDS)
-    proposal.confirmed_at = now
-    proposal.confirmed_by = user if user is not None and user.is_authenticated else None
-    proposal.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
-    audit_change(
+    audited_update(
+        proposal,
+        PROPOSAL_FIELDS,
         actor=user,
-        obj=proposal,
-        before=before,
-        after=audit_snapshot(proposal, PROPOSAL_FIELDS),
+        changes={"confirmed_at": now, "confirmed_by": _person(user)},
+        update_fields=["confirmed_at", "confirmed_by", "updated_at"],
         unit_id=proposal.agency_id,
     )
     return proposal
+
+
+def _person(user: User | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None
 
 
 # --------------------------------------------------------------------------- tokens
@@ -198,32 +183,23 @@ def token_create(*, agency: Unit, name: str, user: User | None) -> tuple[ApiToke
         name=name,
         digest=token_digest(raw),
         prefix=raw[: len(TOKEN_PREFIX) + 4],
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=_person(user),
     )
-    audit_change(
-        actor=user,
-        obj=token,
-        before=None,
-        after=audit_snapshot(token, TOKEN_FIELDS),
-        unit_id=agency.pk,
-    )
+    audit_created(token, TOKEN_FIELDS, actor=user, unit_id=agency.pk)
     return token, raw
 
 
 @transaction.atomic
 def token_revoke(*, token: ApiToken, user: User | None) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = locked(token)
     if token.revoked_at is not None:
         return token
-    before = audit_snapshot(token, TOKEN_FIELDS)
-    token.revoked_at = timezone.now()
-    token.revoked_by = user if user is not None and user.is_authenticated else None
-    token.save(update_fields=["revoked_at", "revoked_by"])
-    audit_change(
+    audited_update(
+        token,
+        TOKEN_FIELDS,
         actor=user,
-        obj=token,
-        before=before,
-        after=audit_snapshot(token, TOKEN_FIELDS),
+        changes={"revoked_at": timezone.now(), "revoked_by": _person(user)},
+        update_fields=["revoked_at", "revoked_by"],
         unit_id=token.agency_id,
     )
     return token

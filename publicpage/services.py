@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audit_created, audited_create, audited_delete, audited_update
 from pokja.models import Evidence, Programme, User
 from publicpage.models import BLOCK_FIELDS, ComplaintChannel, PublicPage, ServiceStandard
 
@@ -16,22 +16,12 @@ STANDARD_FIELDS = ("service", "requirements", "duration", "cost", "product")
 CHANNEL_FIELDS = ("name", "contact", "hours")
 
 
-def _scope(programme: Programme) -> dict:
-    return {"programme_id": programme.pk, "unit_id": programme.unit_id}
-
-
 def _locked_page(*, actor: User, programme: Programme) -> PublicPage:
     """The programme's page row, locked; created (off, audited) when it is the first change."""
     page = PublicPage.objects.select_for_update().filter(programme=programme).first()
     if page is None:
         page = PublicPage.objects.create(programme=programme)
-        audit_change(
-            actor=actor,
-            obj=page,
-            before=None,
-            after=audit_snapshot(page, PAGE_FIELDS),
-            **_scope(programme),
-        )
+        audit_created(page, PAGE_FIELDS, actor=actor, programme=programme)
     return page
 
 
@@ -61,19 +51,9 @@ def public_page_update(
     ):
         raise ValidationError({"pakta_document": _("Choose an uploaded file of this programme.")})
     page = _locked_page(actor=actor, programme=programme)
-    before = audit_snapshot(page, PAGE_FIELDS)
-    page.published = published
-    for name in BLOCK_FIELDS:
-        setattr(page, name, name in blocks)
-    page.pakta_document = pakta_document
-    page.save()
-    audit_change(
-        actor=actor,
-        obj=page,
-        before=before,
-        after=audit_snapshot(page, PAGE_FIELDS),
-        **_scope(programme),
-    )
+    changes = {name: name in blocks for name in BLOCK_FIELDS}
+    changes |= {"published": published, "pakta_document": pakta_document}
+    audited_update(page, PAGE_FIELDS, actor=actor, changes=changes, programme=programme)
     return page
 
 
@@ -81,71 +61,44 @@ def _touch(page: PublicPage) -> None:
     page.save(update_fields=["updated_at"])
 
 
-@transaction.atomic
-def service_standard_add(*, actor: User, programme: Programme, **fields) -> ServiceStandard:
-    unknown = set(fields) - set(STANDARD_FIELDS)
+def _add(model, field_names, *, actor: User, programme: Programme, fields: dict):
+    """A row of the page's `model` (a service standard, a complaint channel), audited."""
+    unknown = set(fields) - set(field_names)
     if unknown:
-        raise ValueError(f"service_standard_add cannot set {sorted(unknown)}")
+        raise ValueError(f"a {model._meta.model_name} has no {sorted(unknown)}")
     page = _locked_page(actor=actor, programme=programme)
-    standard = ServiceStandard(programme=programme, **fields)
-    _clean(standard, STANDARD_FIELDS)
-    standard.save()
-    audit_change(
+    row = audited_create(
+        model(programme=programme, **fields),
+        field_names,
         actor=actor,
-        obj=standard,
-        before=None,
-        after=audit_snapshot(standard, STANDARD_FIELDS),
-        **_scope(programme),
+        check=lambda row: _clean(row, field_names),
+        programme=programme,
     )
     _touch(page)
-    return standard
+    return row
+
+
+def _delete(row, field_names, *, actor: User) -> None:
+    page = _locked_page(actor=actor, programme=row.programme)
+    audited_delete(row, field_names, actor=actor, programme=row.programme)
+    _touch(page)
+
+
+@transaction.atomic
+def service_standard_add(*, actor: User, programme: Programme, **fields) -> ServiceStandard:
+    return _add(ServiceStandard, STANDARD_FIELDS, actor=actor, programme=programme, fields=fields)
 
 
 @transaction.atomic
 def service_standard_delete(*, actor: User, standard: ServiceStandard) -> None:
-    programme = standard.programme
-    page = _locked_page(actor=actor, programme=programme)
-    audit_change(
-        actor=actor,
-        obj=standard,
-        before=audit_snapshot(standard, STANDARD_FIELDS),
-        after=None,
-        **_scope(programme),
-    )
-    standard.delete()
-    _touch(page)
+    _delete(standard, STANDARD_FIELDS, actor=actor)
 
 
 @transaction.atomic
 def complaint_channel_add(*, actor: User, programme: Programme, **fields) -> ComplaintChannel:
-    unknown = set(fields) - set(CHANNEL_FIELDS)
-    if unknown:
-        raise ValueError(f"complaint_channel_add cannot set {sorted(unknown)}")
-    page = _locked_page(actor=actor, programme=programme)
-    channel = ComplaintChannel(programme=programme, **fields)
-    _clean(channel, CHANNEL_FIELDS)
-    channel.save()
-    audit_change(
-        actor=actor,
-        obj=channel,
-        before=None,
-        after=audit_snapshot(channel, CHANNEL_FIELDS),
-        **_scope(programme),
-    )
-    _touch(page)
-    return channel
+    return _add(ComplaintChannel, CHANNEL_FIELDS, actor=actor, programme=programme, fields=fields)
 
 
 @transaction.atomic
 def complaint_channel_delete(*, actor: User, channel: ComplaintChannel) -> None:
-    programme = channel.programme
-    page = _locked_page(actor=actor, programme=programme)
-    audit_change(
-        actor=actor,
-        obj=channel,
-        before=audit_snapshot(channel, CHANNEL_FIELDS),
-        after=None,
-        **_scope(programme),
-    )
-    channel.delete()
-    _touch(page)
+    _delete(channel, CHANNEL_FIELDS, actor=actor)

@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from audit.services import audit_change, audit_record, audit_snapshot
+from audit.services import audit_created, audit_record
 from evaluations.services import (
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_set_tpi,
     answer_set_unit,
     assessment_for,
@@ -98,7 +98,7 @@ def lke_import_apply(
                 ) from None
         for link in plan.links:
             try:
-                answer_evidence_add_link(
+                answer_evidence_add(
                     actor=actor,
                     programme=programme,
                     number=link.number,
@@ -143,8 +143,7 @@ def lke_import_apply(
                 actor=actor,
                 action=AuditEntry.Action.UPDATE,
                 obj=programme,
-                programme_id=programme.pk,
-                unit_id=programme.unit_id,
+                programme=programme,
                 note=_(
                     "LKE workbook imported: %(count)d values changed, %(links)d evidence links "
                     "added, %(figures)d official survey figures entered"
@@ -210,13 +209,8 @@ def export_job_create(
             site_url=site_url[:200],
             language=language,
         )
-        audit_change(
-            actor=actor,
-            obj=job,
-            before=None,
-            after=audit_snapshot(job, ("programme", "kind", "language", "status")),
-            programme_id=programme.pk,
-            unit_id=programme.unit_id,
+        audit_created(
+            job, ("programme", "kind", "language", "status"), actor=actor, programme=programme
         )
         enqueue_on_commit(run_export, job.pk)
     return job

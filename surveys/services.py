@@ -22,7 +22,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import (
+    audit_change,
+    audit_created,
+    audited_create,
+    audited_delete,
+    audited_save,
+    audited_update,
+    locked,
+)
 from pokja.hooks import programme_changed, responses_added
 from surveys import codes as survey_codes
 from surveys.indices import respondent_mean
@@ -140,20 +148,15 @@ def survey_create(
         status=status,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    audited_create(survey, SURVEY_FIELDS, actor=actor, check=_check_survey, programme=programme)
+    programme_changed(programme.pk)
+    return survey
+
+
+def _check_survey(survey: Survey) -> None:
     _validate_survey(survey)
     survey.target_sample = survey.compute_target_sample()
     survey.full_clean(exclude=["public_token", "created_by", "results"])
-    survey.save()
-    audit_change(
-        actor=actor,
-        obj=survey,
-        before=None,
-        after=audit_snapshot(survey, SURVEY_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    programme_changed(programme.pk)
-    return survey
 
 
 @transaction.atomic
@@ -162,8 +165,7 @@ def survey_update(*, actor, survey: Survey, **changes) -> Survey:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"survey_update cannot change {sorted(unknown)}")
-    survey = Survey.objects.select_for_update().select_related("instrument").get(pk=survey.pk)
-    before = audit_snapshot(survey, SURVEY_FIELDS)
+    survey = locked(survey, "instrument", "programme")
     has_responses = survey.responses.exists()
     if (
         "instrument" in changes
@@ -196,19 +198,13 @@ def survey_update(*, actor, survey: Survey, **changes) -> Survey:
             )
     if "title" in changes:
         changes["title"] = changes["title"].strip()
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    _validate_survey(survey)
-    survey.target_sample = survey.compute_target_sample()
-    survey.full_clean(exclude=["public_token", "created_by", "results"])
-    survey.save()
-    audit_change(
+    audited_update(
+        survey,
+        SURVEY_FIELDS,
         actor=actor,
-        obj=survey,
-        before=before,
-        after=audit_snapshot(survey, SURVEY_FIELDS),
-        programme_id=survey.programme_id,
-        unit_id=survey.programme.unit_id,
+        changes=changes,
+        check=_check_survey,
+        programme=survey.programme,
     )
     # The status and dates decide which survey is in force for the LKE.
     programme_changed(survey.programme_id)
@@ -254,8 +250,7 @@ def survey_codes_generate(*, actor, survey: Survey, count: int) -> tuple[CodeBat
         obj=batch,
         before=None,
         after={"survey": survey.pk, "size": count},
-        programme_id=survey.programme_id,
-        unit_id=survey.programme.unit_id,
+        programme=survey.programme,
         note=_("%(n)s single-use codes generated (stored only as hashes).") % {"n": count},
     )
     return batch, sorted(chosen.values())
@@ -506,13 +501,11 @@ def responses_import(
                 imported_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             SurveyResponse.objects.bulk_create(rows, batch_size=1000)
-            audit_change(
+            audit_created(
+                record,
+                ("survey", "file_name", "sha256", "rows"),
                 actor=actor,
-                obj=record,
-                before=None,
-                after=audit_snapshot(record, ("survey", "file_name", "sha256", "rows")),
-                programme_id=survey.programme_id,
-                unit_id=survey.programme.unit_id,
+                programme=survey.programme,
             )
             programme_changed(survey.programme_id)
     except IntegrityError:
@@ -575,20 +568,16 @@ def official_figure_set(
         .filter(programme=programme, question=question)
         .first()
     )
-    before = None if figure is None else audit_snapshot(figure, OFFICIAL_FIGURE_FIELDS)
-    if figure is None:
-        figure = OfficialFigure(programme=programme, question=question)
-    figure.index = index.quantize(Decimal("0.0001"))
-    figure.source = source.strip()
-    figure.entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    figure.save()
-    audit_change(
+    figure = audited_save(
+        figure or OfficialFigure(programme=programme, question=question),
+        OFFICIAL_FIGURE_FIELDS,
         actor=actor,
-        obj=figure,
-        before=before,
-        after=audit_snapshot(figure, OFFICIAL_FIGURE_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        changes={
+            "index": index.quantize(Decimal("0.0001")),
+            "source": source.strip(),
+            "entered_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+        programme=programme,
     )
     programme_changed(programme.pk)
     return figure
@@ -604,14 +593,6 @@ def official_figure_clear(*, actor, programme, question: int) -> bool:
     )
     if figure is None:
         return False
-    audit_change(
-        actor=actor,
-        obj=figure,
-        before=audit_snapshot(figure, OFFICIAL_FIGURE_FIELDS),
-        after=None,
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    figure.delete()
+    audited_delete(figure, OFFICIAL_FIGURE_FIELDS, actor=actor, programme=programme)
     programme_changed(programme.pk)
     return True

@@ -221,9 +221,9 @@ def _pdf_upload(world: World) -> dict:
 
 
 def _attached_evidence(world: World) -> dict:
-    from evaluations.services import answer_evidence_add_link
+    from evaluations.services import answer_evidence_add
 
-    evidence = answer_evidence_add_link(
+    evidence = answer_evidence_add(
         actor=world.coordinator,
         programme=world.programme,
         number=1,

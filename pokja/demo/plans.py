@@ -354,7 +354,7 @@ def seed_action_plans(programme: Programme) -> None:
     from pokja.access import programme_access
     from pokja.models import ActionPlanItem
     from pokja.services import (
-        action_plan_add_link,
+        action_plan_add_evidence,
         action_plan_comment_add,
         action_plan_create,
         action_plan_monitoring_record,
@@ -413,7 +413,7 @@ def seed_action_plans(programme: Programme) -> None:
             )
             slug = title.lower().replace(" ", "-").replace("'", "")[:40]
             if state in ("verified", "done", "returned"):
-                action_plan_add_link(
+                action_plan_add_evidence(
                     actor=member,
                     access=member_access,
                     item=item,

@@ -1,17 +1,22 @@
 """Writes of the organisation app, all audited: `from pokja import services` or
 `from pokja.services import <name>`.
 
-organisation: programmes, roles, people, evidence; plans: action plans, their status flow,
+organisation: programmes, roles, people; evidence: files and links and what they support; plans: action plans, their status flow,
 monitoring, comments and evidence; plan_imports: a plan's spreadsheet, previewed, then
 imported; registers: audit findings (TLHP), change agents.
 """
 
-from pokja.services.organisation import (
+from pokja.services.evidence import (
     EVIDENCE_FIELDS,
-    PROGRAMME_FIELDS,
-    ROLE_FIELDS,
+    evidence_add,
     evidence_add_file,
     evidence_add_link,
+    evidence_attach,
+    evidence_detach,
+)
+from pokja.services.organisation import (
+    PROGRAMME_FIELDS,
+    ROLE_FIELDS,
     person_language_set,
     programme_create,
     programme_role_add,
@@ -32,8 +37,7 @@ from pokja.services.plan_imports import (
     action_plan_import_preview,
 )
 from pokja.services.plans import (
-    action_plan_add_file,
-    action_plan_add_link,
+    action_plan_add_evidence,
     action_plan_attach_evidence,
     action_plan_comment_add,
     action_plan_create,
@@ -52,8 +56,7 @@ from pokja.services.registers import (
     change_agent_create,
     change_agent_delete,
     change_agent_update,
-    finding_add_file,
-    finding_add_link,
+    finding_add_evidence,
     finding_attach_evidence,
     finding_create,
     finding_delete,
@@ -67,8 +70,7 @@ __all__ = [
     "ROLE_FIELDS",
     "PlanImportError",
     "PlanImportPreview",
-    "action_plan_add_file",
-    "action_plan_add_link",
+    "action_plan_add_evidence",
     "action_plan_attach_evidence",
     "action_plan_comment_add",
     "action_plan_create",
@@ -88,10 +90,12 @@ __all__ = [
     "change_agent_create",
     "change_agent_delete",
     "change_agent_update",
+    "evidence_add",
     "evidence_add_file",
     "evidence_add_link",
-    "finding_add_file",
-    "finding_add_link",
+    "evidence_attach",
+    "evidence_detach",
+    "finding_add_evidence",
     "finding_attach_evidence",
     "finding_create",
     "finding_delete",

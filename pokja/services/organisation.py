@@ -1,4 +1,5 @@
-"""Workflows of the organisation: programmes, roles, people and evidence. All audited."""
+"""Workflows of the organisation: programmes, roles and people. All audited (evidence:
+`pokja.services.evidence`)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from audit.services import audit_change, audit_record, audit_snapshot
+from audit.services import (
+    audit_created,
+    audit_record,
+    audited_create,
+    audited_delete,
+    audited_update,
+    locked,
+)
 from pokja.hooks import programme_changed
 from pokja.models import (
-    Evidence,
     Pokja,
     Programme,
     ProgrammeRole,
@@ -24,7 +30,6 @@ from pokja.models import (
     UnitRole,
     User,
 )
-from pokja.uploads import check_upload
 
 PROGRAMME_FIELDS = (
     "unit",
@@ -37,7 +42,6 @@ PROGRAMME_FIELDS = (
     "status",
 )
 ROLE_FIELDS = ("user", "programme", "kind", "pokja")
-EVIDENCE_FIELDS = ("programme", "pokja", "kind", "title", "file", "original_name", "size", "url")
 
 
 @transaction.atomic
@@ -72,19 +76,12 @@ def programme_create(
         pencanangan_date=pencanangan_date,
         status=status,
     )
-    programme.full_clean()
-    programme.save()
+    audited_create(
+        programme, PROGRAMME_FIELDS, actor=actor, check=Programme.full_clean, programme=programme
+    )
     Pokja.objects.bulk_create(
         Pokja(programme=programme, number=area.pokja_number, area_code=area.code, name=area.name)
         for area in areas
-    )
-    audit_change(
-        actor=actor,
-        obj=programme,
-        before=None,
-        after=audit_snapshot(programme, PROGRAMME_FIELDS),
-        programme_id=programme.pk,
-        unit_id=unit.pk,
     )
     programme_changed(programme.pk)
     return programme
@@ -97,22 +94,16 @@ def programme_update(*, actor: User, programme: Programme, **changes) -> Program
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"programme_update cannot change {sorted(unknown)}")
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    before = audit_snapshot(programme, PROGRAMME_FIELDS)
-    for name, value in changes.items():
-        setattr(programme, name, value)
-    programme.full_clean()
-    programme.save()
-    after = audit_snapshot(programme, PROGRAMME_FIELDS)
-    audit_change(
+    programme = locked(programme)
+    change = audited_update(
+        programme,
+        PROGRAMME_FIELDS,
         actor=actor,
-        obj=programme,
-        before=before,
-        after=after,
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
+        changes=changes,
+        check=Programme.full_clean,
+        programme=programme,
     )
-    if after != before:
+    if change.changed:
         programme_changed(programme.pk)
     return programme
 
@@ -146,30 +137,13 @@ def programme_role_add(
         raise ValidationError(
             {"user": _("%(user)s already has this role.") % {"user": user}}
         ) from None
-    audit_change(
-        actor=actor,
-        obj=role,
-        before=None,
-        after=audit_snapshot(role, ROLE_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
+    audit_created(role, ROLE_FIELDS, actor=actor, programme=programme)
     return role
 
 
 @transaction.atomic
 def programme_role_remove(*, actor: User, role: ProgrammeRole) -> None:
-    before = audit_snapshot(role, ROLE_FIELDS)
-    programme = role.programme
-    audit_change(
-        actor=actor,
-        obj=role,
-        before=before,
-        after=None,
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    role.delete()
+    audited_delete(role, ROLE_FIELDS, actor=actor, programme=role.programme)
 
 
 # What the unit's trail says about an invitation: never who (if anyone) has the username.
@@ -210,14 +184,7 @@ def role_invitation_create(
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=RoleInvitation.DAYS_OPEN),
     )
-    audit_change(
-        actor=actor,
-        obj=invitation,
-        before=None,
-        after=audit_snapshot(invitation, INVITATION_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
+    audit_created(invitation, INVITATION_FIELDS, actor=actor, programme=programme)
     return invitation
 
 
@@ -250,8 +217,7 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Program
         actor=user,
         action="update",
         obj=invitation,
-        programme_id=invitation.programme_id,
-        unit_id=invitation.programme.unit_id,
+        programme=invitation.programme,
         note=NOTE_INVITATION_ACCEPTED,
     )
     return role
@@ -280,8 +246,7 @@ def role_invitation_withdraw(*, actor: User, invitation: RoleInvitation) -> None
         actor=actor,
         action="update",
         obj=invitation,
-        programme_id=invitation.programme_id,
-        unit_id=invitation.programme.unit_id,
+        programme=invitation.programme,
         note=NOTE_INVITATION_WITHDRAWN,
     )
 
@@ -290,105 +255,8 @@ def role_invitation_withdraw(*, actor: User, invitation: RoleInvitation) -> None
 def unit_role_add(*, actor: User | None, unit: Unit, user: User, kind: str) -> UnitRole:
     role, created = UnitRole.objects.get_or_create(user=user, unit=unit, kind=kind)
     if created:
-        audit_change(
-            actor=actor,
-            obj=role,
-            before=None,
-            after=audit_snapshot(role, ("user", "unit", "kind")),
-            unit_id=unit.pk,
-        )
+        audit_created(role, ("user", "unit", "kind"), actor=actor, unit_id=unit.pk)
     return role
-
-
-@transaction.atomic
-def evidence_add_file(
-    *,
-    actor: User,
-    programme: Programme,
-    pokja: Pokja | None,
-    uploaded: UploadedFile,
-    title: str = "",
-) -> Evidence:
-    """Store an uploaded file after checking its size and real type.
-
-    The same file uploaded again to the same programme is the same piece of evidence; a new
-    title given with it renames it (audited) when it is the same Pokja's (or, for the
-    programme's own documents, also the programme's). Another Pokja's evidence keeps its
-    title: ``kept_title`` on the returned evidence then says so, for the page to tell.
-    """
-    checked = check_upload(uploaded)
-    existing = (
-        Evidence.objects.select_for_update()
-        .filter(programme=programme, sha256=checked.sha256, kind="file")
-        .first()
-    )
-    if existing is not None:
-        new_title = title.strip()[:200]
-        existing.kept_title = False
-        if new_title and new_title != existing.title:
-            if existing.pokja_id == (pokja.pk if pokja else None):
-                before = audit_snapshot(existing, EVIDENCE_FIELDS)
-                existing.title = new_title
-                existing.save(update_fields=["title"])
-                audit_change(
-                    actor=actor,
-                    obj=existing,
-                    before=before,
-                    after=audit_snapshot(existing, EVIDENCE_FIELDS),
-                    programme_id=programme.pk,
-                    unit_id=programme.unit_id,
-                )
-            else:
-                existing.kept_title = True
-        return existing
-    evidence = Evidence(
-        programme=programme,
-        pokja=pokja,
-        kind=Evidence.Kind.FILE,
-        title=(title or checked.original_name)[:200],
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        extension=checked.extension,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
-    evidence.file.save("upload", uploaded, save=False)
-    evidence.save()
-    audit_change(
-        actor=actor,
-        obj=evidence,
-        before=None,
-        after=audit_snapshot(evidence, EVIDENCE_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    return evidence
-
-
-@transaction.atomic
-def evidence_add_link(
-    *, actor: User, programme: Programme, pokja: Pokja | None, url: str, title: str
-) -> Evidence:
-    evidence = Evidence(
-        programme=programme,
-        pokja=pokja,
-        kind=Evidence.Kind.LINK,
-        title=(title or url)[:200],
-        url=url,
-        uploaded_by=actor,
-    )
-    evidence.full_clean(exclude=["file"])
-    evidence.save()
-    audit_change(
-        actor=actor,
-        obj=evidence,
-        before=None,
-        after=audit_snapshot(evidence, EVIDENCE_FIELDS),
-        programme_id=programme.pk,
-        unit_id=programme.unit_id,
-    )
-    return evidence
 
 
 @transaction.atomic
@@ -404,16 +272,13 @@ def user_create(
     """Create a person who can sign in. The password itself is never audited."""
     user = User(username=username, full_name=full_name, email=email)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    audit_change(
+    return audited_create(
+        user,
+        ("username", "full_name", "email", "is_active"),
         actor=actor,
-        obj=user,
-        before=None,
-        after=audit_snapshot(user, ("username", "full_name", "email", "is_active")),
+        check=lambda row: row.full_clean(exclude=["password"]),
         unit_id=unit_id,
     )
-    return user
 
 
 @transaction.atomic
@@ -427,11 +292,14 @@ def person_language_set(*, actor: User, language: str) -> User:
                 % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)}
             }
         )
-    person = User.objects.select_for_update().get(pk=actor.pk)
-    before = audit_snapshot(person, ("language",))
+    person = locked(actor)
     if person.language != language:
-        person.language = language
-        person.save(update_fields=["language"])
-        audit_change(actor=actor, obj=person, before=before, after={"language": language})
+        audited_update(
+            person,
+            ("language",),
+            actor=actor,
+            changes={"language": language},
+            update_fields=["language"],
+        )
     actor.language = language
     return person

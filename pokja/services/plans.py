@@ -19,7 +19,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import (
+    audit_created,
+    audited,
+    audited_delete,
+    audited_save,
+    locked,
+)
 from pokja import hooks
 from pokja.access import ProgrammeAccess
 from pokja.models import (
@@ -32,7 +38,7 @@ from pokja.models import (
     User,
     programme_today,
 )
-from pokja.services.organisation import evidence_add_file, evidence_add_link
+from pokja.services.evidence import evidence_add, evidence_attach, evidence_detach
 
 Status = ActionPlanItem.Status
 
@@ -111,16 +117,8 @@ def can_change_item(item: ActionPlanItem, access: ProgrammeAccess) -> bool:
     return access.can_edit_pokja(item.pokja_id) and item.status != Status.VERIFIED
 
 
-def _scope(item: ActionPlanItem) -> dict:
-    return {"programme_id": item.programme_id, "unit_id": item.programme.unit_id}
-
-
 def _locked_item(item: ActionPlanItem) -> ActionPlanItem:
-    return (
-        ActionPlanItem.objects.select_for_update()
-        .select_related("programme", "pokja")
-        .get(pk=item.pk)
-    )
+    return locked(item, "programme", "pokja")
 
 
 def _progress(value) -> int:
@@ -268,14 +266,7 @@ def action_plan_create(
     item.save()
     item.questions.set(questions)
     item.owners.set(owners)
-    audit_change(
-        actor=actor,
-        obj=item,
-        before=None,
-        after=audit_snapshot(item, ITEM_FIELDS),
-        note=note,
-        **_scope(item),
-    )
+    audit_created(item, ITEM_FIELDS, actor=actor, programme=item.programme, note=note)
     return item
 
 
@@ -290,7 +281,12 @@ def action_plan_update(
     item = _locked_item(item)
     if not can_change_item(item, access):
         raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
-    before = audit_snapshot(item, ITEM_FIELDS)
+    with audited(item, ITEM_FIELDS, actor=actor, programme=item.programme, note=note):
+        _apply_item_changes(item, changes)
+    return item
+
+
+def _apply_item_changes(item: ActionPlanItem, changes: dict) -> None:
     if "title" in changes:
         item.title = _check_text("title", changes["title"], required=True, limit=200)
     for name in ("description", "expected_output", "success_indicator"):
@@ -310,15 +306,6 @@ def action_plan_update(
     if "owners" in changes:
         item.owners.set(_check_owners(item.pokja, changes["owners"]))
     item.save()
-    audit_change(
-        actor=actor,
-        obj=item,
-        before=before,
-        after=audit_snapshot(item, ITEM_FIELDS),
-        note=note,
-        **_scope(item),
-    )
-    return item
 
 
 @transaction.atomic
@@ -341,7 +328,34 @@ def action_plan_update_status(
     note = _check_text("note", note, limit=COMMENT_MAX)
     if not access.can_edit_pokja(item.pokja_id) and not access.can_coordinate:
         raise PermissionDenied
-    before = audit_snapshot(item, STATUS_FIELDS)
+    new_status, new_progress = _next_state(item, access, status, progress, note)
+    with audited(item, STATUS_FIELDS, actor=actor, programme=item.programme, note=note) as change:
+        moved = new_status != item.status
+        if moved:
+            item.status_changed_at = timezone.now()
+            if new_status == Status.RETURNED:
+                item.return_reason = note
+        item.status = new_status
+        item.progress = new_progress
+        item.save(update_fields=["status", "progress", "return_reason", "status_changed_at"])
+    entry = change.entry
+    if moved and new_status in EVENT_OF_STATUS:
+        # The owners and the Pokja chair must act on a returned item and hear of a verified one.
+        hooks.event_happened(
+            kind=EVENT_OF_STATUS[new_status],
+            programme_id=item.programme_id,
+            actor=actor,
+            audit_entry=entry,
+            subject=item,
+            text=note,
+        )
+    return item
+
+
+def _next_state(
+    item: ActionPlanItem, access: ProgrammeAccess, status: str | None, progress, note: str
+) -> tuple[str, int]:
+    """The status and progress a move asks for, under the flow's rules, or why it cannot be."""
     new_status = item.status if status in (None, "") else status
     if new_status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -358,10 +372,8 @@ def action_plan_update_status(
     elif progress is not None and not can_change_item(item, access):
         raise PermissionDenied(_("A verified item can be changed only by the coordinator."))
     new_progress = item.progress if progress is None else _progress(progress)
-    if new_status == Status.RETURNED and new_status != item.status:
-        if not note:
-            raise ValidationError({"note": _("Give the reason for returning the item.")})
-        item.return_reason = note
+    if new_status == Status.RETURNED and new_status != item.status and not note:
+        raise ValidationError({"note": _("Give the reason for returning the item.")})
     if new_status in (Status.DONE, Status.VERIFIED):
         if new_status == item.status and new_progress != 100:
             raise ValidationError(
@@ -377,31 +389,7 @@ def action_plan_update_status(
             new_status = Status.IN_PROGRESS  # work has begun
         elif new_status != item.status:
             new_progress = 0
-    moved = new_status != item.status
-    if moved:
-        item.status_changed_at = timezone.now()
-    item.status = new_status
-    item.progress = new_progress
-    item.save(update_fields=["status", "progress", "return_reason", "status_changed_at"])
-    entry = audit_change(
-        actor=actor,
-        obj=item,
-        before=before,
-        after=audit_snapshot(item, STATUS_FIELDS),
-        note=note,
-        **_scope(item),
-    )
-    if moved and new_status in EVENT_OF_STATUS:
-        # The owners and the Pokja chair must act on a returned item and hear of a verified one.
-        hooks.event_happened(
-            kind=EVENT_OF_STATUS[new_status],
-            programme_id=item.programme_id,
-            actor=actor,
-            audit_entry=entry,
-            subject=item,
-            text=note,
-        )
-    return item
+    return new_status, new_progress
 
 
 EVENT_OF_STATUS = {Status.RETURNED: hooks.PLAN_RETURNED, Status.VERIFIED: hooks.PLAN_VERIFIED}
@@ -433,15 +421,7 @@ def action_plan_delete(*, actor: User, item: ActionPlanItem, note: str = "") -> 
         raise ValidationError(
             {"status": _("A verified item cannot be removed; return it first if it is wrong.")}
         )
-    audit_change(
-        actor=actor,
-        obj=item,
-        before=audit_snapshot(item, ITEM_FIELDS),
-        after=None,
-        note=note,
-        **_scope(item),
-    )
-    item.delete()
+    audited_delete(item, ITEM_FIELDS, actor=actor, programme=item.programme, note=note)
 
 
 # --------------------------------------------------------------------------- evidence
@@ -466,44 +446,30 @@ def action_plan_attach_evidence(
     _check_evidence_editable(item, access)
     if evidence.programme_id != item.programme_id:
         raise ValidationError({"evidence": _("Choose evidence of this programme.")})
-    before = audit_snapshot(item, ("evidence",))
-    item.evidence.add(evidence)
-    audit_change(
-        actor=actor,
-        obj=item,
-        before=before,
-        after=audit_snapshot(item, ("evidence",)),
-        note=note or evidence.title,
-        **_scope(item),
-    )
+    evidence_attach(actor=actor, holder=item, evidence=evidence, note=note)
     return item
 
 
 @transaction.atomic
-def action_plan_add_file(
+def action_plan_add_evidence(
     *,
     actor: User,
     access: ProgrammeAccess,
     item: ActionPlanItem,
-    uploaded: UploadedFile,
+    uploaded: UploadedFile | None = None,
+    url: str = "",
     title: str = "",
 ) -> Evidence:
-    """Upload a file (a photo from the phone's camera, a PDF...) and attach it to the item."""
+    """Store a file (a photo from the phone's camera, a PDF...) or a link as the Pokja's
+    evidence and attach it to the item."""
     _check_evidence_editable(item, access)
-    evidence = evidence_add_file(
-        actor=actor, programme=item.programme, pokja=item.pokja, uploaded=uploaded, title=title
-    )
-    action_plan_attach_evidence(actor=actor, access=access, item=item, evidence=evidence)
-    return evidence
-
-
-@transaction.atomic
-def action_plan_add_link(
-    *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, url: str, title: str = ""
-) -> Evidence:
-    _check_evidence_editable(item, access)
-    evidence = evidence_add_link(
-        actor=actor, programme=item.programme, pokja=item.pokja, url=url, title=title
+    evidence = evidence_add(
+        actor=actor,
+        programme=item.programme,
+        pokja=item.pokja,
+        uploaded=uploaded,
+        url=url,
+        title=title,
     )
     action_plan_attach_evidence(actor=actor, access=access, item=item, evidence=evidence)
     return evidence
@@ -516,16 +482,7 @@ def action_plan_detach_evidence(
     """The evidence no longer supports this item; the file itself is kept."""
     item = _locked_item(item)
     _check_evidence_editable(item, access)
-    before = audit_snapshot(item, ("evidence",))
-    item.evidence.remove(evidence)
-    audit_change(
-        actor=actor,
-        obj=item,
-        before=before,
-        after=audit_snapshot(item, ("evidence",)),
-        note=evidence.title,
-        **_scope(item),
-    )
+    evidence_detach(actor=actor, holder=item, evidence=evidence)
     return item
 
 
@@ -544,13 +501,7 @@ def action_plan_comment_add(
     text = _check_text("text", text, required=True, limit=COMMENT_MAX)
     by_tpi = access is not None and access.is_tpi
     comment = ActionPlanComment.objects.create(item=item, author=actor, text=text, by_tpi=by_tpi)
-    entry = audit_change(
-        actor=actor,
-        obj=comment,
-        before=None,
-        after=audit_snapshot(comment, COMMENT_FIELDS),
-        **_scope(item),
-    )
+    entry = audit_created(comment, COMMENT_FIELDS, actor=actor, programme=item.programme)
     if by_tpi:
         hooks.event_happened(
             kind=hooks.PLAN_TPI_COMMENT,
@@ -589,18 +540,10 @@ def action_plan_monitoring_record(
         raise ValidationError({"percent": _("Realisation is a whole number from 0 to 100.")})
     note = _check_text("note", note, limit=COMMENT_MAX)
     entry = ActionPlanMonitoring.objects.select_for_update().filter(item=item, month=month).first()
-    before = None if entry is None else audit_snapshot(entry, MONITORING_FIELDS)
-    if entry is None:
-        entry = ActionPlanMonitoring(item=item, month=month)
-    entry.percent = percent
-    entry.note = note
-    entry.recorded_by = actor
-    entry.save()
-    audit_change(
+    return audited_save(
+        entry or ActionPlanMonitoring(item=item, month=month),
+        MONITORING_FIELDS,
         actor=actor,
-        obj=entry,
-        before=before,
-        after=audit_snapshot(entry, MONITORING_FIELDS),
-        **_scope(item),
+        changes={"percent": percent, "note": note, "recorded_by": actor},
+        programme=item.programme,
     )
-    return entry

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_change, audit_snapshot
+from audit.services import audited_create, audited_delete, audited_update, locked
 from pokja.models import (
     FINDINGS_AREA_CODE,
     AuditFinding,
@@ -21,7 +21,7 @@ from pokja.models import (
     Programme,
     User,
 )
-from pokja.services.organisation import evidence_add_file, evidence_add_link
+from pokja.services.evidence import evidence_add, evidence_attach, evidence_detach
 
 FINDING_FIELDS = (
     "source",
@@ -40,10 +40,6 @@ FINDING_FIELDS = (
 FINDING_EDITABLE = frozenset(FINDING_FIELDS)
 AGENT_FIELDS = ("name", "position", "decree_number", "appointed_on")
 CHANGE_FIELDS = ("agent", "title", "description", "made_on", "integrated", "integration_note")
-
-
-def _scope(programme: Programme) -> dict:
-    return {"programme_id": programme.pk, "unit_id": programme.unit_id}
 
 
 def _clean(obj, *, exclude=()) -> None:
@@ -113,16 +109,9 @@ def finding_create(
         settled_on=settled_on,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _check_finding(finding)
-    finding.save()
-    audit_change(
-        actor=actor,
-        obj=finding,
-        before=None,
-        after=audit_snapshot(finding, FINDING_FIELDS),
-        **_scope(programme),
+    return audited_create(
+        finding, FINDING_FIELDS, actor=actor, check=_check_finding, programme=programme
     )
-    return finding
 
 
 @transaction.atomic
@@ -133,54 +122,29 @@ def finding_update(
     unknown = set(changes) - FINDING_EDITABLE
     if unknown:
         raise ValueError(f"finding_update cannot change {sorted(unknown)}")
-    finding = (
-        AuditFinding.objects.select_for_update().select_related("programme").get(pk=finding.pk)
-    )
-    before = audit_snapshot(finding, FINDING_FIELDS)
-    for name, value in changes.items():
-        setattr(finding, name, value)
-    _check_finding(finding)
-    finding.save()
-    audit_change(
+    finding = locked(finding, "programme")
+    audited_update(
+        finding,
+        FINDING_FIELDS,
         actor=actor,
-        obj=finding,
-        before=before,
-        after=audit_snapshot(finding, FINDING_FIELDS),
+        changes=changes,
+        check=_check_finding,
         note=note,
-        **_scope(finding.programme),
+        programme=finding.programme,
     )
     return finding
 
 
 @transaction.atomic
 def finding_delete(*, actor: User, finding: AuditFinding) -> None:
-    programme = finding.programme
-    audit_change(
-        actor=actor,
-        obj=finding,
-        before=audit_snapshot(finding, FINDING_FIELDS),
-        after=None,
-        **_scope(programme),
-    )
-    finding.delete()
+    audited_delete(finding, FINDING_FIELDS, actor=actor, programme=finding.programme)
 
 
 @transaction.atomic
 def finding_attach_evidence(
     *, actor: User, finding: AuditFinding, evidence: Evidence
 ) -> AuditFinding:
-    if evidence.programme_id != finding.programme_id:
-        raise ValidationError({"evidence": _("Choose evidence of this programme.")})
-    before = audit_snapshot(finding, ("evidence",))
-    finding.evidence.add(evidence)
-    audit_change(
-        actor=actor,
-        obj=finding,
-        before=before,
-        after=audit_snapshot(finding, ("evidence",)),
-        note=evidence.title,
-        **_scope(finding.programme),
-    )
+    evidence_attach(actor=actor, holder=finding, evidence=evidence)
     return finding
 
 
@@ -188,16 +152,7 @@ def finding_attach_evidence(
 def finding_detach_evidence(
     *, actor: User, finding: AuditFinding, evidence: Evidence
 ) -> AuditFinding:
-    before = audit_snapshot(finding, ("evidence",))
-    finding.evidence.remove(evidence)
-    audit_change(
-        actor=actor,
-        obj=finding,
-        before=before,
-        after=audit_snapshot(finding, ("evidence",)),
-        note=evidence.title,
-        **_scope(finding.programme),
-    )
+    evidence_detach(actor=actor, holder=finding, evidence=evidence)
     return finding
 
 
@@ -206,26 +161,23 @@ def _findings_pokja(programme: Programme):
 
 
 @transaction.atomic
-def finding_add_file(
-    *, actor: User, finding: AuditFinding, uploaded: UploadedFile, title: str = ""
+def finding_add_evidence(
+    *,
+    actor: User,
+    finding: AuditFinding,
+    uploaded: UploadedFile | None = None,
+    url: str = "",
+    title: str = "",
 ) -> Evidence:
+    """Store a file or a link as the findings Pokja's evidence and attach it to the finding."""
     programme = finding.programme
-    evidence = evidence_add_file(
+    evidence = evidence_add(
         actor=actor,
         programme=programme,
         pokja=_findings_pokja(programme),
         uploaded=uploaded,
+        url=url,
         title=title,
-    )
-    finding_attach_evidence(actor=actor, finding=finding, evidence=evidence)
-    return evidence
-
-
-@transaction.atomic
-def finding_add_link(*, actor: User, finding: AuditFinding, url: str, title: str = "") -> Evidence:
-    programme = finding.programme
-    evidence = evidence_add_link(
-        actor=actor, programme=programme, pokja=_findings_pokja(programme), url=url, title=title
     )
     finding_attach_evidence(actor=actor, finding=finding, evidence=evidence)
     return evidence
@@ -251,16 +203,11 @@ def change_agent_create(
         decree_number=decree_number,
         appointed_on=appointed_on,
     )
+    return audited_create(agent, AGENT_FIELDS, actor=actor, check=_check_agent, programme=programme)
+
+
+def _check_agent(agent: ChangeAgent) -> None:
     _clean(agent, exclude=("programme",))
-    agent.save()
-    audit_change(
-        actor=actor,
-        obj=agent,
-        before=None,
-        after=audit_snapshot(agent, AGENT_FIELDS),
-        **_scope(programme),
-    )
-    return agent
 
 
 @transaction.atomic
@@ -268,18 +215,14 @@ def change_agent_update(*, actor: User, agent: ChangeAgent, **changes) -> Change
     unknown = set(changes) - set(AGENT_FIELDS)
     if unknown:
         raise ValueError(f"change_agent_update cannot change {sorted(unknown)}")
-    agent = ChangeAgent.objects.select_for_update().select_related("programme").get(pk=agent.pk)
-    before = audit_snapshot(agent, AGENT_FIELDS)
-    for name, value in changes.items():
-        setattr(agent, name, value)
-    _clean(agent, exclude=("programme",))
-    agent.save()
-    audit_change(
+    agent = locked(agent, "programme")
+    audited_update(
+        agent,
+        AGENT_FIELDS,
         actor=actor,
-        obj=agent,
-        before=before,
-        after=audit_snapshot(agent, AGENT_FIELDS),
-        **_scope(agent.programme),
+        changes=changes,
+        check=_check_agent,
+        programme=agent.programme,
     )
     return agent
 
@@ -287,17 +230,9 @@ def change_agent_update(*, actor: User, agent: ChangeAgent, **changes) -> Change
 @transaction.atomic
 def change_agent_delete(*, actor: User, agent: ChangeAgent) -> None:
     """Remove an agent and the changes recorded under them (each removal audited)."""
-    programme = agent.programme
     for change in agent.changes.all():
         change_agent_change_delete(actor=actor, change=change)
-    audit_change(
-        actor=actor,
-        obj=agent,
-        before=audit_snapshot(agent, AGENT_FIELDS),
-        after=None,
-        **_scope(programme),
-    )
-    agent.delete()
+    audited_delete(agent, AGENT_FIELDS, actor=actor, programme=agent.programme)
 
 
 @transaction.atomic
@@ -319,16 +254,9 @@ def change_agent_change_create(
         integrated=integrated,
         integration_note=integration_note,
     )
-    _check_change(change)
-    change.save()
-    audit_change(
-        actor=actor,
-        obj=change,
-        before=None,
-        after=audit_snapshot(change, CHANGE_FIELDS),
-        **_scope(agent.programme),
+    return audited_create(
+        change, CHANGE_FIELDS, actor=actor, check=_check_change, programme=agent.programme
     )
-    return change
 
 
 def _check_change(change: ChangeAgentChange) -> None:
@@ -350,34 +278,18 @@ def change_agent_change_update(
     unknown = set(changes) - (set(CHANGE_FIELDS) - {"agent"})
     if unknown:
         raise ValueError(f"change_agent_change_update cannot change {sorted(unknown)}")
-    change = (
-        ChangeAgentChange.objects.select_for_update()
-        .select_related("agent__programme")
-        .get(pk=change.pk)
-    )
-    before = audit_snapshot(change, CHANGE_FIELDS)
-    for name, value in changes.items():
-        setattr(change, name, value)
-    _check_change(change)
-    change.save()
-    audit_change(
+    change = locked(change, "agent__programme")
+    audited_update(
+        change,
+        CHANGE_FIELDS,
         actor=actor,
-        obj=change,
-        before=before,
-        after=audit_snapshot(change, CHANGE_FIELDS),
-        **_scope(change.agent.programme),
+        changes=changes,
+        check=_check_change,
+        programme=change.agent.programme,
     )
     return change
 
 
 @transaction.atomic
 def change_agent_change_delete(*, actor: User, change: ChangeAgentChange) -> None:
-    programme = change.agent.programme
-    audit_change(
-        actor=actor,
-        obj=change,
-        before=audit_snapshot(change, CHANGE_FIELDS),
-        after=None,
-        **_scope(programme),
-    )
-    change.delete()
+    audited_delete(change, CHANGE_FIELDS, actor=actor, programme=change.agent.programme)

@@ -330,20 +330,6 @@ def evidence_download(request, pk: int):
     return response
 
 
-def tell_if_title_kept(request, evidence) -> None:
-    """A file already stored by another Pokja keeps its title (services.evidence_add_file):
-    say so, rather than silently showing the old title."""
-    if getattr(evidence, "kept_title", False):
-        messages.info(
-            request,
-            _(
-                "This file is already stored as “%(title)s” by another Pokja: it is attached "
-                "under that title."
-            )
-            % {"title": evidence.title},
-        )
-
-
 @require_POST
 def language_switch(request):
     """The language switcher in the menu: Django's set_language (the cookie the interface

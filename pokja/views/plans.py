@@ -47,7 +47,7 @@ from pokja.selectors import (
 )
 from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
-from pokja.views.organisation import tell_if_title_kept
+from pokja.views.evidence import evidence_post
 
 PAGE_SIZE = 50
 Status = ActionPlanItem.Status
@@ -354,47 +354,21 @@ def plan_item_evidence_add(request, unit_code: str, year: int, number: int, item
     programme, access, pokja, item = _get_item_for_user(request, unit_code, year, number, item_id)
     if not can_change_item(item, access):
         raise PermissionDenied
-    kind = request.POST.get("kind")
-    if kind == "link":
-        form = EvidenceLinkForm(request.POST)
-        bound = {"link_form": form}
-    elif kind == "pick":
-        form = EvidencePickForm(request.POST, choices=evidence_choices(programme, pokja))
-        bound = {"pick_form": form}
-    else:
-        form = EvidenceFileForm(request.POST, request.FILES)
-        bound = {"file_form": form}
-    if form.is_valid():
-        data = form.cleaned_data
-        evidence = None
-        try:
-            if kind == "link":
-                services.action_plan_add_link(
-                    actor=request.user,
-                    access=access,
-                    item=item,
-                    url=data["url"],
-                    title=data["title"],
-                )
-            elif kind == "pick":
-                services.action_plan_attach_evidence(
-                    actor=request.user, access=access, item=item, evidence=data["evidence"]
-                )
-            else:
-                evidence = services.action_plan_add_file(
-                    actor=request.user,
-                    access=access,
-                    item=item,
-                    uploaded=data["file"],
-                    title=data["title"],
-                )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Evidence attached to %(code)s.") % {"code": item.code})
-            tell_if_title_kept(request, evidence)
-            return redirect(_item_url(item) + "#evidence")
-    return _render_item(request, programme, access, pokja, item, **bound)
+    post = evidence_post(
+        request,
+        programme=programme,
+        pokja=pokja,
+        attach=lambda evidence: services.action_plan_attach_evidence(
+            actor=request.user, access=access, item=item, evidence=evidence
+        ),
+        add=lambda **new: services.action_plan_add_evidence(
+            actor=request.user, access=access, item=item, **new
+        ),
+    )
+    if post.done:
+        messages.success(request, _("Evidence attached to %(code)s.") % {"code": item.code})
+        return redirect(_item_url(item) + "#evidence")
+    return _render_item(request, programme, access, pokja, item, **post.context)
 
 
 @login_required

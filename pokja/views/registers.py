@@ -37,7 +37,7 @@ from pokja.selectors import (
     findings_pokja,
     tlhp_settled,
 )
-from pokja.views.organisation import tell_if_title_kept
+from pokja.views.evidence import evidence_post
 
 
 def _can_keep(access: ProgrammeAccess, pokja) -> bool:
@@ -175,36 +175,19 @@ def finding_evidence_add(request, unit_code: str, year: int, finding_id: int):
     )
     if not can_keep:
         raise PermissionDenied
-    kind = request.POST.get("kind")
-    if kind == "link":
-        form, bound = EvidenceLinkForm(request.POST), "link_form"
-    elif kind == "pick":
-        form = EvidencePickForm(request.POST, choices=evidence_choices(programme, keeper))
-        bound = "pick_form"
-    else:
-        form, bound = EvidenceFileForm(request.POST, request.FILES), "file_form"
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if kind == "link":
-                services.finding_add_link(
-                    actor=request.user, finding=finding, url=data["url"], title=data["title"]
-                )
-            elif kind == "pick":
-                services.finding_attach_evidence(
-                    actor=request.user, finding=finding, evidence=data["evidence"]
-                )
-            else:
-                evidence = services.finding_add_file(
-                    actor=request.user, finding=finding, uploaded=data["file"], title=data["title"]
-                )
-                tell_if_title_kept(request, evidence)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Evidence attached to the finding."))
-            return redirect(_finding_url(finding) + "#evidence")
-    return _render_finding(request, programme, access, keeper, can_keep, finding, **{bound: form})
+    post = evidence_post(
+        request,
+        programme=programme,
+        pokja=keeper,
+        attach=lambda evidence: services.finding_attach_evidence(
+            actor=request.user, finding=finding, evidence=evidence
+        ),
+        add=lambda **new: services.finding_add_evidence(actor=request.user, finding=finding, **new),
+    )
+    if post.done:
+        messages.success(request, _("Evidence attached to the finding."))
+        return redirect(_finding_url(finding) + "#evidence")
+    return _render_finding(request, programme, access, keeper, can_keep, finding, **post.context)
 
 
 @login_required

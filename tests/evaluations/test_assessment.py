@@ -16,8 +16,7 @@ from evaluations.scoring import AnswerInput, display
 from evaluations.selectors import programme_answers, programme_breakdown
 from evaluations.services import (
     WorksheetLocked,
-    answer_evidence_add_file,
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_evidence_attach,
     answer_evidence_detach,
     answer_set_tpi,
@@ -195,11 +194,11 @@ def test_every_change_is_audited_with_old_and_new_values(world):
 def test_evidence_files_links_and_existing_pieces(world):
     p = world.programme
     upload = SimpleUploadedFile("sk-tim.pdf", PDF, content_type="application/pdf")
-    evidence = answer_evidence_add_file(
+    evidence = answer_evidence_add(
         actor=world.anggota1, programme=p, number=1, uploaded=upload, title="SK Tim Pokja"
     )
     assert evidence.pokja == world.pokjas[1] and evidence.title == "SK Tim Pokja"
-    link = answer_evidence_add_link(
+    link = answer_evidence_add(
         actor=world.anggota1, programme=p, number=1, url="https://example.go.id/foto", title="Foto"
     )
     # the same piece supports a second answer
@@ -237,7 +236,7 @@ def test_evidence_of_another_programme_cannot_be_attached(world):
 def test_a_bad_upload_stores_nothing(world):
     upload = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" * 100, content_type="application/pdf")
     with pytest.raises(ValidationError) as info:
-        answer_evidence_add_file(
+        answer_evidence_add(
             actor=world.anggota1, programme=world.programme, number=1, uploaded=upload
         )
     assert "not accepted" in str(info.value)
@@ -255,7 +254,7 @@ def test_submitted_area_locks_the_unit_but_not_the_tpi(world):
         answer_set_unit(actor=world.anggota1, programme=p, number=1, value="Tidak")
     assert "Manajemen Perubahan is submitted" in str(info.value)
     with pytest.raises(WorksheetLocked):
-        answer_evidence_add_link(
+        answer_evidence_add(
             actor=world.coordinator, programme=p, number=1, url="https://example.go.id", title="x"
         )
     assert not p.evidence.exists()  # refused before anything was stored
@@ -367,7 +366,7 @@ def test_breakdown_reads_in_constant_queries_as_answers_and_evidence_grow(
             number=number,
             value="Ya" if number in (1, 3, 9) else "A",
         )
-        answer_evidence_add_link(
+        answer_evidence_add(
             actor=world.coordinator,
             programme=p,
             number=number,

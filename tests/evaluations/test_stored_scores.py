@@ -27,7 +27,7 @@ from evaluations.selectors import (
     stored_score,
     stored_scores,
 )
-from evaluations.services import answer_evidence_add_link, answer_set_tpi, answer_set_unit
+from evaluations.services import answer_evidence_add, answer_set_tpi, answer_set_unit
 from evaluations.tasks import nightly_scores, recompute_programme_score, repair_stale_scores
 from pokja.models import Programme
 from pokja.services import programme_update
@@ -95,7 +95,7 @@ def test_a_refresh_stores_the_breakdown_of_every_layer(world, monkeypatch):
     survey_figures(monkeypatch)
     scenario(world.programme)
     answer_set_tpi(actor=world.tpi, programme=world.programme, number=2, value="B")
-    answer_evidence_add_link(
+    answer_evidence_add(
         actor=world.coordinator, programme=world.programme, number=1, url="https://e.go.id/1"
     )
     stored = services.score_refresh(programme_id=world.programme.pk)
@@ -137,7 +137,7 @@ def test_each_change_of_what_the_score_depends_on_makes_it_stale(world):
     assert stale_after(lambda: answer_set_unit(actor=None, programme=p, number=1, value="Ya"))
     assert stale_after(lambda: answer_set_tpi(actor=None, programme=p, number=1, value="Tidak"))
     assert stale_after(
-        lambda: answer_evidence_add_link(
+        lambda: answer_evidence_add(
             actor=world.coordinator, programme=p, number=1, url="https://e.go.id/x"
         )
     )

@@ -17,7 +17,7 @@ from audit.models import AuditEntry
 from evaluations.models import Answer, AnswerEvidence, Assessment
 from evaluations.selectors import programme_answers
 from evaluations.services import (
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_set_tpi,
     answer_set_unit,
     section_transition,
@@ -436,7 +436,7 @@ def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_eviden
 ):
     survey_figures(monkeypatch)
     scenario(world.programme)
-    answer_evidence_add_link(
+    answer_evidence_add(
         actor=world.coordinator,
         programme=world.programme,
         number=1,
@@ -498,7 +498,7 @@ def test_overview_and_section_pages_run_constant_queries_as_data_grows(
     fill(world.programme, {n: ("Ya" if n in (1, 3, 9) else "A") for n in range(1, 13)})
     fill(world.programme, {88: 4, 89: 4, 90: 2, 91: 1})
     for number in range(1, 13):
-        answer_evidence_add_link(
+        answer_evidence_add(
             actor=world.coordinator,
             programme=world.programme,
             number=number,

@@ -246,7 +246,7 @@ def test_answers_without_evidence_weekly_to_the_chair(world):
         answer = Answer.objects.get(assessment__programme=p, number=number)
         value = answer.question.options[0]["key"] if answer.question.options else "1"
         lke.answer_set_unit(actor=None, programme=p, number=number, value=value)
-    lke.answer_evidence_add_link(
+    lke.answer_evidence_add(
         actor=world.coordinator, programme=p, number=first, url="https://e.go.id/1"
     )
     monday = "2026-12-14T06:30:00+07:00"

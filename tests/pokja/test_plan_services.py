@@ -240,7 +240,7 @@ def test_a_verified_item_is_locked_for_the_pokja_but_not_for_the_coordinator(wor
     with pytest.raises(PermissionDenied):
         services.action_plan_update(actor=world.anggota1, access=member, item=item, title="x")
     with pytest.raises(PermissionDenied):
-        services.action_plan_add_link(
+        services.action_plan_add_evidence(
             actor=world.anggota1, access=member, item=item, url="https://example.test/a"
         )
     services.action_plan_update(
@@ -328,7 +328,7 @@ def test_the_history_shows_who_did_what_with_notes_comments_and_monitoring(world
     services.action_plan_update_status(
         actor=world.anggota1, access=member, item=item, status=S.IN_PROGRESS, progress=40
     )
-    services.action_plan_add_file(
+    services.action_plan_add_evidence(
         actor=world.anggota1,
         access=member,
         item=item,
@@ -374,7 +374,7 @@ def test_evidence_is_shared_between_items_and_detached_without_deleting(world):
     first = make_plan_item(world.programme, 1, actor=world.ketua1)
     second = make_plan_item(world.programme, 1, actor=world.ketua1, title="Kedua")
     upload = SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf")
-    evidence = services.action_plan_add_file(
+    evidence = services.action_plan_add_evidence(
         actor=world.anggota1, access=member, item=first, uploaded=upload
     )
     services.action_plan_attach_evidence(
@@ -410,7 +410,7 @@ def test_evidence_of_another_programme_cannot_be_attached(world):
 def test_a_forbidden_file_type_is_refused_and_nothing_is_attached(world):
     item = make_plan_item(world.programme, 1, actor=world.ketua1)
     with pytest.raises(ValidationError) as error:
-        services.action_plan_add_file(
+        services.action_plan_add_evidence(
             actor=world.anggota1,
             access=access_of(world, world.anggota1),
             item=item,

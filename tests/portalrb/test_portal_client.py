@@ -84,7 +84,7 @@ def agency_world():
     lke.answer_set_tpi(actor=None, programme=p1, number=1, value="Tidak", note="SK belum")
     lke.answer_set_unit(actor=coordinator, programme=p1, number=2, value="B")
     lke.answer_set_unit(actor=coordinator, programme=p1, number=88, value=12)
-    lke.answer_evidence_add_link(
+    lke.answer_evidence_add(
         actor=coordinator,
         programme=p1,
         number=1,

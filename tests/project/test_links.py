@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from evaluations.services import answer_evidence_add_file
+from evaluations.services import answer_evidence_add
 from reports.models import ExportJob
 from reports.tasks import run_export
 from tests.project.test_settings import run_django
@@ -105,7 +105,7 @@ def test_zi_site_url_wins_over_the_address_reached(lan, settings, coordinator, p
 
 
 def evidence_file(coordinator, programme):
-    return answer_evidence_add_file(
+    return answer_evidence_add(
         actor=coordinator,
         programme=programme,
         number=1,

@@ -11,8 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluations.services import (
-    answer_evidence_add_file,
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_evidence_attach,
 )
 from reports.bundle import evidence_bundle, question_folder, safe_part
@@ -35,10 +34,10 @@ def bundle(programme) -> zipfile.ZipFile:
 def test_files_sit_in_area_sub_area_and_question_folders_and_the_index_links_them(
     programme, coordinator
 ):
-    sk = answer_evidence_add_file(
+    sk = answer_evidence_add(
         actor=coordinator, programme=programme, number=1, uploaded=pdf("sk-tim.pdf"), title="SK"
     )
-    answer_evidence_add_file(
+    answer_evidence_add(
         actor=coordinator,
         programme=programme,
         number=1,
@@ -46,14 +45,14 @@ def test_files_sit_in_area_sub_area_and_question_folders_and_the_index_links_the
         title="SK revisi",
     )
     answer_evidence_attach(actor=coordinator, programme=programme, number=13, evidence=sk)
-    answer_evidence_add_file(
+    answer_evidence_add(
         actor=coordinator,
         programme=programme,
         number=113,
         uploaded=pdf("../../etc/passwd.pdf", PDF + b"lhkpn"),
         title="LHKPN",
     )
-    answer_evidence_add_link(
+    answer_evidence_add(
         actor=coordinator, programme=programme, number=2, url="https://drive.test/q2", title="Foto"
     )
     archive = bundle(programme)
@@ -75,7 +74,7 @@ def test_files_sit_in_area_sub_area_and_question_folders_and_the_index_links_the
 
 
 def test_a_file_missing_from_storage_is_listed_as_missing(programme, coordinator):
-    evidence = answer_evidence_add_file(
+    evidence = answer_evidence_add(
         actor=coordinator, programme=programme, number=1, uploaded=pdf("sk.pdf"), title="SK"
     )
     evidence.file.delete(save=False)
@@ -98,7 +97,7 @@ def test_the_bundle_reads_a_fixed_number_of_queries(
     programme, coordinator, django_assert_num_queries
 ):
     def add(number, body):
-        answer_evidence_add_file(
+        answer_evidence_add(
             actor=coordinator, programme=programme, number=number, uploaded=pdf("b.pdf", body)
         )
 
@@ -154,7 +153,7 @@ def test_archives_uploaded_as_evidence_are_bundled_as_their_bytes_never_expanded
     bomb, laughs = zip_bomb_docx(), billion_laughs_xlsx()
     assert len(bomb) < 1_000_000  # 100 MB packed into well under 1 MB
     stored = [
-        answer_evidence_add_file(
+        answer_evidence_add(
             actor=coordinator,
             programme=programme,
             number=1,

@@ -10,7 +10,7 @@ from django.utils import formats
 
 from evaluations.scoring import display
 from evaluations.selectors import predicate_views, programme_breakdown
-from evaluations.services import answer_evidence_add_link, answer_set_unit
+from evaluations.services import answer_evidence_add, answer_set_unit
 from evaluations.wording import shortfall_text
 from pokja.services import finding_create
 from reports.pdf import area_findings, render_report, report_pdf
@@ -78,7 +78,7 @@ def test_findings_name_the_weakest_questions_and_the_missing_evidence(programme,
     answer_set_unit(actor=coordinator, programme=programme, number=1, value="Tidak")
     answer_set_unit(actor=coordinator, programme=programme, number=2, value="B")
     answer_set_unit(actor=coordinator, programme=programme, number=3, value="Ya")
-    answer_evidence_add_link(
+    answer_evidence_add(
         actor=coordinator, programme=programme, number=3, url="https://a.test/3", title="SK"
     )
     mp = next(f for f in area_findings(pdf_data(programme)) if f.code == "MP")

@@ -14,7 +14,7 @@ from evaluations.models import Answer, AnswerEvidence
 from evaluations.scoring import display, ratio_values
 from evaluations.selectors import answer_layers, predicate_views, programme_breakdown
 from evaluations.services import (
-    answer_evidence_add_link,
+    answer_evidence_add,
     answer_set_tpi,
     answer_set_unit,
     assessment_for,
@@ -196,7 +196,7 @@ def test_the_report_reads_a_fixed_number_of_queries(
 ):
     assessment_for(programme)
     answer_set_unit(actor=coordinator, programme=programme, number=1, value="Ya")
-    answer_evidence_add_link(
+    answer_evidence_add(
         actor=coordinator, programme=programme, number=1, url="https://a.test/1", title="a"
     )
     programme.refresh_from_db()
@@ -207,7 +207,7 @@ def test_the_report_reads_a_fixed_number_of_queries(
     for n, value in ((2, "A"), (3, "Ya"), (4, "B"), (13, "C"), (88, 4), (89, 2)):
         answer_set_unit(actor=coordinator, programme=programme, number=n, value=value, note="x")
         answer_set_tpi(actor=tpi_reviewer, programme=programme, number=n, value=value)
-        answer_evidence_add_link(
+        answer_evidence_add(
             actor=coordinator, programme=programme, number=n, url=f"https://a.test/{n}", title="b"
         )
     programme.refresh_from_db()

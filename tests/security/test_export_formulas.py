@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from evaluations.services import answer_evidence_add_file, answer_set_tpi, answer_set_unit
+from evaluations.services import answer_evidence_add, answer_set_tpi, answer_set_unit
 from pokja.models import ActionPlanItem, Unit, User
 from pokja.spreadsheets import FORMULA_PREFIXES
 from reports.models import ExportJob
@@ -111,7 +111,7 @@ def hostile_world(world):
     answer_set_tpi(
         actor=world.tpi, programme=programme, number=1, value="Ya", note=HOSTILE["tpi_note"]
     )
-    answer_evidence_add_file(
+    answer_evidence_add(
         actor=world.coordinator,
         programme=programme,
         number=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dashboards.overview import Overview
+from dashboards.selectors.overview import Overview
 from pokja.spreadsheets import xlsx_append, xlsx_bytes, xlsx_sheet, xlsx_workbook
 
 

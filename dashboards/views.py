@@ -16,13 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboards import services
 from dashboards.cache import cached_part, overview_version, programme_version
-from dashboards.dashboard_selectors import coordinator_dashboard, pokja_dashboard
 from dashboards.exports import overview_workbook
 from dashboards.forms import OverviewFilterForm, ProposalRecordForm
-from dashboards.home_selectors import home_page
 from dashboards.models import ProposalRecord
-from dashboards.overview import overseen_programmes, overview, overview_choices
-from dashboards.selectors import plan_drafts
+from dashboards.selectors import coordinator_dashboard, plan_drafts, pokja_dashboard
+from dashboards.selectors.home import home_page
+from dashboards.selectors.overview import overseen_programmes, overview, overview_choices
 from evaluations.selectors import score_status
 from pokja.access import get_pokja_for_user, get_programme_for_user
 from pokja.models import Programme, programme_today

@@ -167,7 +167,7 @@ def demo_programme_seeded(programme) -> None:
 
 # --------------------------------------------------------------------------- unit roles
 
-# What a unit role leads to, on the home page (dashboards/home_selectors.py) for the person
+# What a unit role leads to, on the home page (dashboards/selectors/home.py) for the person
 # who holds it: an app above pokja that gives a unit role its work (portalrb: the agency ZI
 # administrator's proposal to the national portal) registers a provider for that role's kind
 # in its AppConfig.ready(). A provider takes the UnitRole (its unit loaded) and returns None

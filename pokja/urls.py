@@ -1,7 +1,7 @@
 from django.urls import path
 
+from pokja.views import audit, people, plan_imports, plans, registers
 from pokja.views import organisation as views
-from pokja.views import plan_imports, plans, registers
 
 PROGRAMME = "programmes/<str:unit_code>/<int:year>/"
 POKJA = PROGRAMME + "pokja/<int:number>/"
@@ -89,4 +89,40 @@ urlpatterns = [
         registers.agent_change_delete,
         name="agent_change_delete",
     ),
+]
+
+# Who may do what and who did what: a unit's people and a programme's audit trail.
+PERSON = "units/<str:unit_code>/people/<int:user_id>/"
+
+urlpatterns += [
+    path(
+        PROGRAMME + "audit/",
+        audit.audit_trail,
+        name="audit_trail",
+    ),
+    path("units/<str:unit_code>/people/", people.unit_people, name="unit_people"),
+    path(
+        "units/<str:unit_code>/people/new/",
+        people.unit_person_create,
+        name="unit_person_create",
+    ),
+    path(PERSON, people.unit_person_detail, name="unit_person_detail"),
+    path(PERSON + "roles/", people.unit_person_role_give, name="unit_person_role_give"),
+    path(
+        PERSON + "roles/<int:role_id>/remove/",
+        people.unit_person_role_remove,
+        name="unit_person_role_remove",
+    ),
+    path(
+        PERSON + "unit-roles/<int:role_id>/remove/",
+        people.unit_person_unit_role_remove,
+        name="unit_person_unit_role_remove",
+    ),
+    path(PERSON + "active/", people.unit_person_set_active, name="unit_person_set_active"),
+    path(
+        PERSON + "password-reset/",
+        people.unit_person_password_reset,
+        name="unit_person_password_reset",
+    ),
+    path(PERSON + "unlock/", people.unit_person_unlock, name="unit_person_unlock"),
 ]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from dashboards.dashboard_selectors import Prerequisite, proposal_prerequisites
+from dashboards.selectors import Prerequisite, proposal_prerequisites
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.selectors import StoredScore, answer_layers, stored_scores
 from pokja.models import AuditFinding, Evidence, Programme, Unit, programme_today

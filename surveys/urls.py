@@ -1,6 +1,7 @@
 from django.urls import path
 
-from surveys import public_views, views
+from surveys.views import public as public_views
+from surveys.views import staff as views
 
 SURVEYS = "programmes/<str:unit_code>/<int:year>/surveys/"
 SURVEY = SURVEYS + "<int:survey_id>/"

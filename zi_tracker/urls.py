@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dashboards import views as dashboard_views
-from pokja import account_views
+from pokja.views import account as account_views
 from pokja.views.organisation import language_switch
 
 handler500 = "zi_tracker.errors.server_error"
@@ -30,7 +30,6 @@ urlpatterns = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("pokja.urls")),
-    path("", include("pokja.accountability_urls")),
     path("", include("evaluations.urls")),
     path("", include("surveys.urls")),
     path("", include("dashboards.urls")),

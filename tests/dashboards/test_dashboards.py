@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from dashboards.dashboard_selectors import coordinator_dashboard
 from dashboards.models import ProposalRecord
+from dashboards.selectors import coordinator_dashboard
 from evaluations import services as evaluation_services
 from evaluations.models import Answer, ProgrammeScore, ScoreSnapshot
 from pokja.models import ProgrammeRole
@@ -252,7 +252,7 @@ def test_the_recent_activity_names_people_as_other_pages_do(client, scored):
 
 
 def test_stakes_question_order_by_hand(scored):
-    from dashboards.dashboard_selectors import pokja_dashboard
+    from dashboards.selectors import pokja_dashboard
 
     pokja = scored.programme.pokjas.get(number=5)
     data = pokja_dashboard(scored.programme, pokja, scored.coordinator)

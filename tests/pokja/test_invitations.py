@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from pokja.models import ProgrammeRole, RoleInvitation
-from pokja.people_services import people_of_unit
+from pokja.services.people import people_of_unit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

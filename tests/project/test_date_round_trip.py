@@ -291,7 +291,7 @@ EDIT_CASES: dict[str, EditCase] = {
 # Forms that create (no stored date to keep) or filter (nothing stored): their own tests below.
 OTHER_CASES = {
     "pokja.forms.ProgrammeCreateForm": "test_programme_create_stores_the_date_as_typed",
-    "pokja.audit_views.AuditFilterForm": "test_audit_filter_keeps_its_dates",
+    "pokja.forms.AuditFilterForm": "test_audit_filter_keeps_its_dates",
 }
 
 

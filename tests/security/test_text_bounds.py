@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 MEGABYTE = "x" * 1_000_000
 # Modules that define forms besides each app's forms.py (found by the walk below).
-EXTRA_FORM_MODULES = ("pokja.people_forms", "pokja.audit_views")
+EXTRA_FORM_MODULES = ()
 
 
 def project_forms() -> list[type[forms.BaseForm]]:

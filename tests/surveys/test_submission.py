@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from surveys import codes as survey_codes
 from surveys.models import BrowserClaim, Survey, SurveyCode, SurveyResponse
-from surveys.public_views import BROWSER_COOKIE
 from surveys.services import Answers, Outcome, response_submit, survey_codes_generate
+from surveys.views.public import BROWSER_COOKIE
 from tests.surveys.factories import make_survey
 
 pytestmark = pytest.mark.django_db

@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.selectors import audit_history_for
-from pokja import people_services as people
 from pokja import services
 from pokja.access import can_manage_account, get_unit_for_manager, manageable_unit_ids
-from pokja.forms import add_validation_errors
-from pokja.models import ProgrammeRole, Unit, UnitRole, User
-from pokja.people_forms import (
+from pokja.forms import (
     PeopleFilterForm,
     PersonCreateForm,
     PersonEditForm,
     RoleGiveForm,
+    add_validation_errors,
 )
+from pokja.models import ProgrammeRole, Unit, UnitRole, User
+from pokja.services import people
 
 PAGE_SIZE = 50
 

@@ -1,5 +1,6 @@
-"""Reads of the coordinator's dashboard and the Pokja dashboards (and the pieces the home pages
-and the multi-unit overview draw with).
+"""Reads of the dashboards app: the coordinator's dashboard and the Pokja dashboards (and the
+pieces the home pages and the multi-unit overview draw with), the home pages (``home``), the
+multi-unit overview (``overview``) and the plan drafts from the LKE (``drafts``).
 
 Everything comes from STORED results (``evaluations.models.ProgrammeScore`` and its daily
 ``ScoreSnapshot``), the action-plan, survey and TLHP selectors, and one query of the answers
@@ -9,10 +10,12 @@ the data size; nothing here scores a worksheet or aggregates survey responses.
 The package: ``coordinator`` (the coordinator's dashboard), ``pokja`` (a Pokja's dashboard),
 ``charts`` (thresholds, the answers behind a stored score, area bars, the trend), ``plans``
 (plan counts, late items), ``surveys`` (figures in force, the programme's surveys) and
-``proposal`` (the proposal prerequisites).
+``proposal`` (the proposal prerequisites), ``drafts`` (LKE gains turned into draft action
+plans; the change-agent register beside the answers it feeds), ``home`` and ``overview``
+(imported by their module name).
 """
 
-from dashboards.dashboard_selectors.charts import (
+from dashboards.selectors.charts import (
     TREND_POINTS,
     AreaBar,
     AreaPart,
@@ -28,13 +31,20 @@ from dashboards.dashboard_selectors.charts import (
     trend_chart,
     with_today,
 )
-from dashboards.dashboard_selectors.coordinator import (
+from dashboards.selectors.coordinator import (
     CoordinatorDashboard,
     FigureRow,
     coordinator_dashboard,
     figure_rows,
 )
-from dashboards.dashboard_selectors.plans import (
+from dashboards.selectors.drafts import (
+    ChangeAgentAnswers,
+    PlanDraft,
+    change_agent_answers,
+    plan_drafts,
+    rank_drafts,
+)
+from dashboards.selectors.plans import (
     LATE_LIMIT,
     LateRow,
     PokjaPlanRow,
@@ -42,16 +52,16 @@ from dashboards.dashboard_selectors.plans import (
     plan_chart,
     plan_rows,
 )
-from dashboards.dashboard_selectors.pokja import (
+from dashboards.selectors.pokja import (
     ACTIVITY_LIMIT,
     PokjaDashboard,
     pokja_dashboard,
 )
-from dashboards.dashboard_selectors.proposal import (
+from dashboards.selectors.proposal import (
     Prerequisite,
     proposal_prerequisites,
 )
-from dashboards.dashboard_selectors.surveys import (
+from dashboards.selectors.surveys import (
     FigureInForce,
     SurveyRow,
     figures_in_force,
@@ -64,10 +74,12 @@ __all__ = [
     "TREND_POINTS",
     "AreaBar",
     "AreaPart",
+    "ChangeAgentAnswers",
     "CoordinatorDashboard",
     "FigureInForce",
     "FigureRow",
     "LateRow",
+    "PlanDraft",
     "PokjaDashboard",
     "PokjaPlanRow",
     "Prerequisite",
@@ -77,15 +89,18 @@ __all__ = [
     "TrendRow",
     "area_bars",
     "area_chart",
+    "change_agent_answers",
     "coordinator_dashboard",
     "figure_rows",
     "figures_in_force",
     "late_plan_items",
     "percent_of",
     "plan_chart",
+    "plan_drafts",
     "plan_rows",
     "pokja_dashboard",
     "proposal_prerequisites",
+    "rank_drafts",
     "score_trend_points",
     "stored_answers",
     "survey_rows",

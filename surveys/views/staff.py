@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.selectors import audit_history_for
 from pokja.access import get_programme_for_user
 from pokja.forms import add_validation_errors, read_only
-from surveys import exports, public_views, services
+from surveys import exports, services
 from surveys.codes import format_code
 from surveys.forms import (
     CodeBatchForm,
@@ -36,6 +36,7 @@ from surveys.selectors import (
     programme_surveys,
     survey_report,
 )
+from surveys.views import public as public_views
 
 
 def _can_manage_surveys(access) -> bool:

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from audit.models import AuditEntry
 from audit.presentation import EntryRow, describe_entries
-from dashboards.dashboard_selectors.charts import (
+from dashboards.selectors.charts import (
     AreaBar,
     Threshold,
     _computed,
@@ -18,8 +18,8 @@ from dashboards.dashboard_selectors.charts import (
     stored_answers,
     thresholds,
 )
-from dashboards.dashboard_selectors.plans import LateRow
-from dashboards.selectors import PlanDraft, rank_drafts
+from dashboards.selectors.drafts import PlanDraft, rank_drafts
+from dashboards.selectors.plans import LateRow
 from evaluations.models import Answer
 from evaluations.scoring import question_gains
 from evaluations.selectors import ScoreStatus, score_status, stored_score

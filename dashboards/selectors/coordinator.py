@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from dashboards.dashboard_selectors.charts import (
+from dashboards.models import ProposalRecord
+from dashboards.selectors.charts import (
     AreaBar,
     Threshold,
     TrendRow,
@@ -23,7 +24,7 @@ from dashboards.dashboard_selectors.charts import (
     trend_chart,
     with_today,
 )
-from dashboards.dashboard_selectors.plans import (
+from dashboards.selectors.plans import (
     LATE_LIMIT,
     LateRow,
     PokjaPlanRow,
@@ -31,14 +32,13 @@ from dashboards.dashboard_selectors.plans import (
     plan_chart,
     plan_rows,
 )
-from dashboards.dashboard_selectors.proposal import Prerequisite, proposal_prerequisites
-from dashboards.dashboard_selectors.surveys import (
+from dashboards.selectors.proposal import Prerequisite, proposal_prerequisites
+from dashboards.selectors.surveys import (
     FigureInForce,
     SurveyRow,
     figures_in_force,
     survey_rows,
 )
-from dashboards.models import ProposalRecord
 from evaluations.framework_spec import FrameworkSpec
 from evaluations.selectors import (
     PredicateView,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, Window
 from django.utils.translation import gettext as _
 
-from dashboards.dashboard_selectors import AreaBar, Threshold, area_bars, thresholds
+from dashboards.selectors.charts import AreaBar, Threshold, area_bars, thresholds
 from evaluations.models import AssessmentSection
 from evaluations.models import Status as SectionStatus
 from evaluations.selectors import ShortfallRow, StoredScore, stored_scores, stored_shortfalls

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from dashboards.dashboard_selectors import percent_of
+from dashboards.selectors.charts import percent_of
 from evaluations.selectors import StoredScore, stored_scores
 from pokja.models import ActionPlanItem, Programme, Unit, UnitRole, programme_today
 from pokja.selectors import unit_ids_with_descendants

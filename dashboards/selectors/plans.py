@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from dashboards.dashboard_selectors.charts import _chart_locale
+from dashboards.selectors.charts import _chart_locale
 from figures import palette
 from pokja.models import ActionPlanItem, Pokja, Programme, User
 from pokja.selectors import PlanCounts

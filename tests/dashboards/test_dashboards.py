@@ -21,8 +21,9 @@ from dashboards.selectors import coordinator_dashboard
 from evaluations import services as evaluation_services
 from evaluations.models import Answer, ProgrammeScore, ScoreSnapshot
 from pokja.models import ProgrammeRole
-from tests.evaluations.test_views import htmx, scenario, survey_figures
+from tests.evaluations.test_views import htmx, scenario
 from tests.factories import UnitFactory, UserFactory, give_role, make_plan_item, make_programme
+from tests.surveys.factories import lke_surveys
 
 
 def text(response) -> str:
@@ -38,11 +39,12 @@ def pokja_url(programme, number: int) -> str:
 
 
 @pytest.fixture
-def scored(world, monkeypatch):
+def scored(world):
     """The worksheet scenario of the evaluations tests, scored and stored: everything at its
-    best but q126 E and PW PEMENUHAN (q51-q68) at its worst; both survey indices 4."""
-    survey_figures(monkeypatch)
+    best but q126 E and PW PEMENUHAN (q51-q68) at its worst; both survey indices 4 (the
+    programme's own SPAK and SPKP, 30 respondents answering 4 to every item)."""
     scenario(world.programme)
+    lke_surveys(world.programme)
     evaluation_services.score_refresh(programme_id=world.programme.pk)
     return world
 

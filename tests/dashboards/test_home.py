@@ -18,17 +18,18 @@ from pokja.access import programme_access
 from pokja.models import ActionPlanItem, ProgrammeRole, programme_today
 from pokja.services.plans import review_statuses
 from tests.dashboards.test_dashboards import late_item, text
-from tests.evaluations.test_views import scenario, survey_figures
+from tests.evaluations.test_views import scenario
 from tests.factories import UserFactory, give_role, make_plan_item, make_programme
+from tests.surveys.factories import lke_surveys
 
 S = ActionPlanItem.Status
 
 
 @pytest.fixture
-def scored(world, monkeypatch):
+def scored(world):
     """The dashboards' scenario, scored and stored (tests/dashboards/test_dashboards.py)."""
-    survey_figures(monkeypatch)
     scenario(world.programme)
+    lke_surveys(world.programme)
     evaluation_services.score_refresh(programme_id=world.programme.pk)
     return world
 

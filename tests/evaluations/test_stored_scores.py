@@ -33,8 +33,9 @@ from pokja.models import Programme
 from pokja.services import programme_update
 from tests.brokers import broker
 from tests.evaluations.test_shortfalls import best
-from tests.evaluations.test_views import fill, scenario, survey_figures
+from tests.evaluations.test_views import fill, scenario
 from tests.factories import make_programme
+from tests.surveys.factories import lke_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,11 @@ def shown_total(programme) -> Decimal:
 # --------------------------------------------------------------------------- the data
 
 
-def test_the_whole_breakdown_reads_back_equal_and_the_figures_are_as_shown(world, monkeypatch):
-    survey_figures(monkeypatch, ipak="3.61", ipkp="3.2")
+def test_the_whole_breakdown_reads_back_equal_and_the_figures_are_as_shown(world):
     scenario(world.programme)
+    # Every respondent answers every item alike, so each index is the mean of the answers:
+    # IPAK (61 x 4 + 39 x 3) / 100 = 361 / 100 = 3.61; IPKP (6 x 4 + 24 x 3) / 30 = 96 / 30 = 3.2
+    lke_surveys(world.programme, ipak=[4] * 61 + [3] * 39, ipkp=[4] * 6 + [3] * 24)
     fill(world.programme, {88: 3, 89: 2, 90: 2, 91: 1})  # ratios: exact thirds
     computed = programme_breakdown(world.programme)
     data = json.loads(json.dumps(breakdown_to_data(computed)))
@@ -91,9 +94,9 @@ def test_data_of_an_unknown_format_is_refused():
         breakdown_from_data({"format": 99})
 
 
-def test_a_refresh_stores_the_breakdown_of_every_layer(world, monkeypatch):
-    survey_figures(monkeypatch)
+def test_a_refresh_stores_the_breakdown_of_every_layer(world):
     scenario(world.programme)
+    spak = lke_surveys(world.programme)[125]  # 30 respondents, every answer 4
     answer_set_tpi(actor=world.tpi, programme=world.programme, number=2, value="B")
     answer_evidence_add(
         actor=world.coordinator, programme=world.programme, number=1, url="https://e.go.id/1"
@@ -111,9 +114,9 @@ def test_a_refresh_stores_the_breakdown_of_every_layer(world, monkeypatch):
     assert stored.surveys["125"] == {
         "index": "4",
         "source": "survey",
-        "label": "Survei mandiri",
-        "survey_id": None,
-        "respondents": 0,
+        "label": f"Own survey “{spak.title}” (30 respondents)",
+        "survey_id": spak.pk,
+        "respondents": 30,
     }
     assert not stored.is_stale and stored.changed_at is None
     full = stored_score(world.programme)

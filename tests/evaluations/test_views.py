@@ -24,9 +24,9 @@ from evaluations.services import (
 )
 from pokja.services import evidence_add_link
 from surveys.loader import load_bundled_instruments
-from surveys.selectors import LkeSurveyFigure
 from surveys.services import official_figure_set
 from tests.evaluations.test_shortfalls import best, worst
+from tests.surveys.factories import lke_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -422,20 +422,9 @@ def scenario(programme):
     fill(programme, values)
 
 
-def survey_figures(monkeypatch, ipak="4", ipkp="4"):
-    figures = {
-        125: LkeSurveyFigure(125, Decimal(ipak), "survey", "Survei mandiri"),
-        127: LkeSurveyFigure(127, Decimal(ipkp), "survey", "Survei mandiri"),
-    }
-    for module in ("evaluations.selectors.answers", "evaluations.services"):
-        monkeypatch.setattr(f"{module}.lke_survey_figures", lambda programme: figures)
-
-
-def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_evidence(
-    client, world, monkeypatch
-):
-    survey_figures(monkeypatch)
+def test_the_overview_shows_breakdown_shortfalls_completeness_and_missing_evidence(client, world):
     scenario(world.programme)
+    lke_surveys(world.programme)  # IPAK and IPKP 4
     answer_evidence_add(
         actor=world.coordinator,
         programme=world.programme,
@@ -531,9 +520,9 @@ def test_overview_and_section_pages_run_constant_queries_as_data_grows(
 # --------------------------------------------------------------------------- what-if
 
 
-def test_what_if_moves_the_score_and_stores_nothing(client, world, monkeypatch):
-    survey_figures(monkeypatch)
+def test_what_if_moves_the_score_and_stores_nothing(client, world):
     scenario(world.programme)
+    lke_surveys(world.programme)  # IPAK and IPKP 4
     client.force_login(world.coordinator)
     stored = list(
         Answer.objects.order_by("pk").values_list("pk", "unit_value", "tpi_value", "unit_note")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils import timezone
 
@@ -101,3 +101,24 @@ def rows_with_total(codes: tuple[str, ...], respondents: int, total: int) -> lis
         dict(zip(codes, values[r * len(codes) : (r + 1) * len(codes)], strict=True))
         for r in range(respondents)
     ]
+
+
+FULL_MARKS = (4,) * 30  # the instruments' minimum of 30 respondents, each at the top of the scale
+
+
+def lke_surveys(
+    programme, *, ipak: Sequence[int] = FULL_MARKS, ipkp: Sequence[int] = FULL_MARKS
+) -> dict[int, Survey]:
+    """The programme's own SPAK (LKE q125, IPAK) and SPKP (q127, IPKP), published, with one
+    response per value given, answering every item with it.
+
+    Every item's mean is then the mean of the values, and so is the index the LKE takes
+    (``surveys.selectors.lke_survey_figures``: the mean of the item means). Build them after
+    a scenario's many answers: each answer reads the figures in force, two survey reports.
+    """
+    surveys = {}
+    for question, slug, values in ((125, "spak-2021", ipak), (127, "spkp-2021", ipkp)):
+        survey = make_survey(programme, slug)
+        add_responses(survey, [uniform(survey, value) for value in values])
+        surveys[question] = survey
+    return surveys

@@ -7,7 +7,10 @@ from dashboards.prerequisites import AUDIT_OPINIONS, SAKIP_GRADES
 from zi_tracker.forms import Form, QueryForm
 
 
-class ProposalRecordForm(Form):
+class PrerequisitesForm(Form):
+    """The agency-wide prerequisites the application cannot know by itself (the agency's
+    pages in portalrb use it as it is)."""
+
     audit_opinion = forms.ChoiceField(
         label=_("Agency audit opinion (BPK)"),
         required=False,
@@ -18,6 +21,11 @@ class ProposalRecordForm(Form):
         required=False,
         choices=[("", _("Not known yet"))] + [(c, c) for c in SAKIP_GRADES],
     )
+
+
+class ProposalRecordForm(PrerequisitesForm):
+    """The prerequisites as a programme records them, with where they come from."""
+
     note = forms.CharField(
         label=_("Note (source, date of the report)"),
         required=False,

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -496,6 +499,30 @@ def add_validation_errors(form, exc: ValidationError, *, file_field: str | None 
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What `submitted` did: true when the form was saved, with what the save returned."""
+
+    ok: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def submitted(request, form, save: Callable[[dict], Any], *, file_field: str | None = None):
+    """A page's form posted and saved: `save(form.cleaned_data)` (one service call) when the
+    request is a POST and the form valid; a service's refusal lands on the form's fields
+    (`add_validation_errors`). False when nothing was saved: the page shows the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return Submitted(False)
+    try:
+        return Submitted(True, save(form.cleaned_data))
+    except ValidationError as exc:
+        add_validation_errors(form, exc, file_field=file_field)
+        return Submitted(False)
 
 
 # --------------------------------------------------------------------------- people

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 # Detected content type -> the extension we store it under, and the names users may give.
@@ -365,3 +367,48 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             kept = raw_data[:room]
             self.file.write(kept)
             self._written += len(kept)
+
+
+def stored_file_response(
+    stored,
+    *,
+    filename: str,
+    content_type: str = "",
+    as_attachment: bool = True,
+    shared_cache: bool = False,
+):
+    """Serve a stored file (an evidence file, an export) that the caller has checked the
+    person may have: 404 when it is gone from storage; never run in our origin
+    (a sandboxing CSP) and never kept by a shared cache (unless `shared_cache`, for a file
+    the public may have: then only revalidated)."""
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=as_attachment,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if shared_cache:
+        patch_cache_control(response, no_cache=True)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def evidence_file_response(evidence, *, filename: str = "", as_attachment: bool = True, **kwargs):
+    """`stored_file_response` of an evidence file under its original name."""
+    if not evidence.is_file:
+        raise Http404
+    return stored_file_response(
+        evidence.file,
+        filename=filename or evidence.original_name or f"evidence{evidence.extension}",
+        content_type=evidence.content_type,
+        as_attachment=as_attachment,
+        **kwargs,
+    )

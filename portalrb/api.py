@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from pokja.models import Unit
 from pokja.rate_limits import hit
+from pokja.uploads import evidence_file_response
 from portalrb import selectors, services
 from portalrb.access import agency_unit_ids
 from portalrb.models import Category, ProposedUnit
@@ -228,18 +229,6 @@ def evidence_file(request, signed: str, evidence_id: int):
     evidence = next(
         (e for e in selectors.snapshot_evidence(proposed, number) if e.pk == evidence_id), None
     )
-    if evidence is None or not evidence.is_file or not evidence.file:
+    if evidence is None:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or f"evidence{evidence.extension}",
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return evidence_file_response(evidence)

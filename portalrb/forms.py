@@ -3,24 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.prerequisites import AUDIT_OPINIONS, SAKIP_GRADES
 from portalrb.models import Category
 from zi_tracker.forms import Form
-
-
-class PrerequisitesForm(Form):
-    """The agency-wide prerequisites the application cannot know by itself."""
-
-    audit_opinion = forms.ChoiceField(
-        label=_("Agency audit opinion (BPK)"),
-        required=False,
-        choices=[("", _("Not known yet"))] + [(c, c) for c in AUDIT_OPINIONS],
-    )
-    sakip_grade = forms.ChoiceField(
-        label=_("Agency SAKIP grade"),
-        required=False,
-        choices=[("", _("Not known yet"))] + [(c, c) for c in SAKIP_GRADES],
-    )
 
 
 class ProposedUnitForm(Form):

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dashboards.forms import PrerequisitesForm
 from pokja.models import programme_today
 from portalrb import selectors, services
 from portalrb.access import (
@@ -20,7 +21,7 @@ from portalrb.access import (
     get_agency_programme,
     get_agency_token,
 )
-from portalrb.forms import PrerequisitesForm, ProposedUnitForm, TokenForm
+from portalrb.forms import ProposedUnitForm, TokenForm
 from portalrb.models import Proposal
 from portalrb.navigation import MENU_LIMIT
 

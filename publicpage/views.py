@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pokja import rate_limits
+from pokja.uploads import evidence_file_response
 from publicpage import selectors, services
 from publicpage.access import get_programme_for_publisher, get_published_page
 from publicpage.forms import ComplaintChannelForm, PublishForm, ServiceStandardForm
@@ -160,21 +161,14 @@ def public_pakta(request, unit_code: str, year: int):
         return _too_many(request)
     page = get_published_page(unit_code, year)
     evidence = page.pakta_document
-    if not page.show_pencanangan or evidence is None or not evidence.is_file or not evidence.file:
+    if not page.show_pencanangan or evidence is None:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=False,
+    return evidence_file_response(
+        evidence,
         filename=f"pakta-integritas-{page.programme.unit.code}-{year}{evidence.extension}",
-        content_type=evidence.content_type or "application/octet-stream",
+        as_attachment=False,
+        shared_cache=True,
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, no_cache=True)
-    return response
 
 
 @require_GET

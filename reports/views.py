@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pokja.access import get_programme_for_user
-from pokja.uploads import safe_display_name
+from pokja.uploads import safe_display_name, stored_file_response
 from reports import services
 from reports.exports import BUILDERS
 from reports.forms import ExportForm, LkeImportForm
@@ -100,18 +100,11 @@ def export_download(request, unit_code: str, year: int, job_id: int):
     _programme, _access, job = _get_job_for_user(request, unit_code, year, job_id)
     if not job.is_done:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        job.file,
         filename=safe_display_name(job.filename),
         content_type=BUILDERS[job.kind].content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _import_key(request, programme, token: str) -> str:

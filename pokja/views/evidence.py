@@ -69,6 +69,16 @@ def evidence_post(
     return post
 
 
+def evidence_forms(programme: Programme, pokja: Pokja | None, bound: dict) -> dict:
+    """The three evidence forms of a page, empty, or as `bound` holds them after a POST."""
+    return {
+        "file_form": bound.get("file_form") or EvidenceFileForm(),
+        "link_form": bound.get("link_form") or EvidenceLinkForm(),
+        "pick_form": bound.get("pick_form")
+        or EvidencePickForm(choices=evidence_choices(programme, pokja)),
+    }
+
+
 def tell_if_title_kept(request, evidence) -> None:
     """A file already stored by another Pokja keeps its title (services.evidence_add_file):
     say so, rather than silently showing the old title."""

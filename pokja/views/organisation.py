@@ -6,10 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,9 +23,11 @@ from pokja.forms import (
     RoleAddForm,
     add_validation_errors,
     read_only,
+    submitted,
 )
 from pokja.models import Evidence, Pokja, ProgrammeRole, RoleInvitation, Unit
 from pokja.selectors import invitations_to, open_invitations, plan_status_counts
+from pokja.uploads import evidence_file_response
 
 
 def _pokja_with_roles():
@@ -97,23 +98,23 @@ def programme_create(request):
     if not units.exists():
         raise PermissionDenied
     form = ProgrammeCreateForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            programme = services.programme_create(
-                actor=request.user,
-                unit=data["unit"],
-                year=data["year"],
-                framework=data["framework"],
-                target=data["target"],
-                holds_wbk=data["holds_wbk"],
-                pencanangan_date=data["pencanangan_date"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Programme created with its six Pokja."))
-            return redirect("programme_detail", **programme.url_kwargs())
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.programme_create(
+            actor=request.user,
+            unit=data["unit"],
+            year=data["year"],
+            framework=data["framework"],
+            target=data["target"],
+            holds_wbk=data["holds_wbk"],
+            pencanangan_date=data["pencanangan_date"],
+        ),
+    )
+    if saved:
+        programme = saved.value
+        messages.success(request, _("Programme created with its six Pokja."))
+        return redirect("programme_detail", **programme.url_kwargs())
     return render(request, "pokja/programme_form.html", {"form": form})
 
 
@@ -312,22 +313,7 @@ def programme_role_remove(request, unit_code: str, year: int, role_id: int):
 @login_required
 def evidence_download(request, pk: int):
     evidence, _access = _get_evidence_for_user(request, pk)
-    if not evidence.is_file or not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or f"evidence{evidence.extension}",
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    # Never let a browser run an uploaded file in our origin, nor a shared cache keep it.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return evidence_file_response(evidence)
 
 
 @require_POST

@@ -22,20 +22,17 @@ from pokja.access import ProgrammeAccess, get_pokja_for_user, get_programme_for_
 from pokja.forms import (
     MONTHS,
     CommentForm,
-    EvidenceFileForm,
-    EvidenceLinkForm,
-    EvidencePickForm,
     MonitoringForm,
     PlanFilterForm,
     PlanItemForm,
     PlanQuickUpdateForm,
     add_validation_errors,
+    submitted,
 )
 from pokja.hooks import page_actions
 from pokja.models import ActionPlanItem, Pokja, programme_today
 from pokja.plan_columns import COLUMNS, OWNER_SEPARATOR, export_header, export_row, header_row
 from pokja.selectors import (
-    evidence_choices,
     plan_item_timeline,
     plan_item_tpi_notes,
     plan_items,
@@ -47,7 +44,7 @@ from pokja.selectors import (
 )
 from pokja.services.plans import allowed_statuses, can_change_item, review_statuses
 from pokja.spreadsheets import Sheet, write_csv, write_xlsx
-from pokja.views.evidence import evidence_post
+from pokja.views.evidence import evidence_forms, evidence_post
 
 PAGE_SIZE = 50
 Status = ActionPlanItem.Status
@@ -178,14 +175,15 @@ def plan_item_create(request, unit_code: str, year: int, number: int):
     programme, access, pokja = get_pokja_for_user(request.user, unit_code, year, number)
     _require_edit(access, pokja)
     form = PlanItemForm(request.POST or None, pokja=pokja, members=pokja_members(pokja))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.action_plan_create(actor=request.user, pokja=pokja, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("%(code)s added to the plan.") % {"code": item.code})
-            return redirect(_item_url(item))
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.action_plan_create(actor=request.user, pokja=pokja, **data),
+    )
+    if saved:
+        item = saved.value
+        messages.success(request, _("%(code)s added to the plan.") % {"code": item.code})
+        return redirect(_item_url(item))
     return render(
         request,
         "pokja/plan_item_form.html",
@@ -300,10 +298,7 @@ def plan_item_status(request, unit_code: str, year: int, number: int, item_id: i
 def _item_forms(request, item: ActionPlanItem, **bound) -> dict:
     programme = item.programme
     return {
-        "file_form": bound.get("file_form") or EvidenceFileForm(),
-        "link_form": bound.get("link_form") or EvidenceLinkForm(),
-        "pick_form": bound.get("pick_form")
-        or EvidencePickForm(choices=evidence_choices(programme, item.pokja)),
+        **evidence_forms(programme, item.pokja, bound),
         "comment_form": bound.get("comment_form") or CommentForm(),
         "monitoring_form": bound.get("monitoring_form")
         or MonitoringForm(
@@ -398,16 +393,16 @@ def plan_item_comment(request, unit_code: str, year: int, number: int, item_id: 
     if not access.can_comment_plan(pokja.pk):
         raise PermissionDenied
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_plan_comment_add(
-                actor=request.user, item=item, text=form.cleaned_data["text"], access=access
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Comment added."))
-            return redirect(_item_url(item) + "#history")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.action_plan_comment_add(
+            actor=request.user, item=item, text=data["text"], access=access
+        ),
+    )
+    if saved:
+        messages.success(request, _("Comment added."))
+        return redirect(_item_url(item) + "#history")
     return _render_item(request, programme, access, pokja, item, comment_form=form)
 
 
@@ -418,22 +413,21 @@ def plan_item_monitoring(request, unit_code: str, year: int, number: int, item_i
     if not can_change_item(item, access):
         raise PermissionDenied
     form = MonitoringForm(request.POST, year=programme.year, today=programme_today())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_plan_monitoring_record(
-                actor=request.user,
-                access=access,
-                item=item,
-                month=data["month"],
-                percent=data["percent"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Monthly realisation saved."))
-            return redirect(_item_url(item) + "#monitoring")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.action_plan_monitoring_record(
+            actor=request.user,
+            access=access,
+            item=item,
+            month=data["month"],
+            percent=data["percent"],
+            note=data["note"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("Monthly realisation saved."))
+        return redirect(_item_url(item) + "#monitoring")
     return _render_item(request, programme, access, pokja, item, monitoring_form=form)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,23 +21,19 @@ from pokja.access import ProgrammeAccess, get_programme_for_user
 from pokja.forms import (
     ChangeAgentChangeForm,
     ChangeAgentForm,
-    EvidenceFileForm,
-    EvidenceLinkForm,
-    EvidencePickForm,
     FindingFilterForm,
     FindingForm,
-    add_validation_errors,
+    submitted,
 )
 from pokja.hooks import page_actions
 from pokja.models import AuditFinding, ChangeAgent, ChangeAgentChange
 from pokja.selectors import (
     change_agent_counts,
     change_agents_pokja,
-    evidence_choices,
     findings_pokja,
     tlhp_settled,
 )
-from pokja.views.evidence import evidence_post
+from pokja.views.evidence import evidence_forms, evidence_post
 
 
 def _can_keep(access: ProgrammeAccess, pokja) -> bool:
@@ -103,16 +99,15 @@ def finding_create(request, unit_code: str, year: int):
     if not can_keep:
         raise PermissionDenied
     form = FindingForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            finding = services.finding_create(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Finding recorded."))
-            return redirect(_finding_url(finding))
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.finding_create(actor=request.user, programme=programme, **data),
+    )
+    if saved:
+        finding = saved.value
+        messages.success(request, _("Finding recorded."))
+        return redirect(_finding_url(finding))
     return render(
         request,
         "pokja/finding_form.html",
@@ -133,10 +128,7 @@ def _render_finding(request, programme, access, keeper, can_keep, finding, **bou
             "finding": finding,
             "form": form if can_keep else None,
             "evidence_list": list(finding.evidence.select_related("uploaded_by")),
-            "file_form": bound.get("file_form") or EvidenceFileForm(),
-            "link_form": bound.get("link_form") or EvidenceLinkForm(),
-            "pick_form": bound.get("pick_form")
-            or EvidencePickForm(choices=evidence_choices(programme, keeper)),
+            **evidence_forms(programme, keeper, bound),
             "history": audit_history_for(finding)[:50],
             "can_delete": _can_delete_finding(access, keeper),
             "max_mb": settings.ZI_EVIDENCE_MAX_MB,
@@ -153,14 +145,14 @@ def finding_detail(request, unit_code: str, year: int, finding_id: int):
         if not can_keep:
             raise PermissionDenied
         form = FindingForm(request.POST, instance=finding, programme=programme)
-        if form.is_valid():
-            try:
-                services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Finding saved."))
-                return redirect(_finding_url(finding))
+        saved = submitted(
+            request,
+            form,
+            lambda data: services.finding_update(actor=request.user, finding=finding, **data),
+        )
+        if saved:
+            messages.success(request, _("Finding saved."))
+            return redirect(_finding_url(finding))
         finding = AuditFinding.objects.get(pk=finding.pk)  # the form changed its instance
         finding.programme = programme
         return _render_finding(request, programme, access, keeper, can_keep, finding, form=form)
@@ -288,16 +280,15 @@ def change_agent_create(request, unit_code: str, year: int):
     if not can_keep:
         raise PermissionDenied
     form = ChangeAgentForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agent = services.change_agent_create(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added as change agent.") % {"name": agent})
-            return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.change_agent_create(actor=request.user, programme=programme, **data),
+    )
+    if saved:
+        agent = saved.value
+        messages.success(request, _("%(name)s added as change agent.") % {"name": agent})
+        return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
     return _agent_form_page(request, programme, access, keeper, form)
 
 
@@ -309,14 +300,14 @@ def change_agent_edit(request, unit_code: str, year: int, agent_id: int):
     if not can_keep:
         raise PermissionDenied
     form = ChangeAgentForm(request.POST or None, instance=agent, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_agent_update(actor=request.user, agent=agent, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Change agent saved."))
-            return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.change_agent_update(actor=request.user, agent=agent, **data),
+    )
+    if saved:
+        messages.success(request, _("Change agent saved."))
+        return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
     return _agent_form_page(request, programme, access, keeper, form, agent=agent)
 
 
@@ -341,16 +332,14 @@ def agent_change_create(request, unit_code: str, year: int, agent_id: int):
     if not can_keep:
         raise PermissionDenied
     form = ChangeAgentChangeForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_agent_change_create(
-                actor=request.user, agent=agent, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Change recorded."))
-            return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.change_agent_change_create(actor=request.user, agent=agent, **data),
+    )
+    if saved:
+        messages.success(request, _("Change recorded."))
+        return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
     return _agent_form_page(request, programme, access, keeper, form, agent=agent)
 
 
@@ -362,16 +351,14 @@ def agent_change_edit(request, unit_code: str, year: int, agent_id: int, change_
     if not can_keep:
         raise PermissionDenied
     form = ChangeAgentChangeForm(request.POST or None, instance=change, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_agent_change_update(
-                actor=request.user, change=change, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Change saved."))
-            return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.change_agent_change_update(actor=request.user, change=change, **data),
+    )
+    if saved:
+        messages.success(request, _("Change saved."))
+        return redirect(_agents_url(programme) + f"#agent-{agent.pk}")
     return _agent_form_page(request, programme, access, keeper, form, agent=agent, change=change)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.selectors import audit_history_for
 from pokja.access import get_programme_for_user
-from pokja.forms import add_validation_errors, read_only
+from pokja.forms import read_only, submitted
 from surveys import exports, services
 from surveys.codes import format_code
 from surveys.forms import (
@@ -127,26 +127,26 @@ def survey_create(request, unit_code: str, year: int):
     form = SurveyForm(
         request.POST or None, initial=initial, year=programme.year, **_form_kwargs(None)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            survey = services.survey_create(
-                actor=request.user,
-                programme=programme,
-                instrument=data["instrument"],
-                title=data["title"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                population=data["population"],
-                services=data["services"],
-                mode=data["mode"],
-                status=data["status"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Survey created."))
-            return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.survey_create(
+            actor=request.user,
+            programme=programme,
+            instrument=data["instrument"],
+            title=data["title"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            population=data["population"],
+            services=data["services"],
+            mode=data["mode"],
+            status=data["status"],
+        ),
+    )
+    if saved:
+        survey = saved.value
+        messages.success(request, _("Survey created."))
+        return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
     return render(
         request,
         "surveys/survey_form.html",
@@ -175,19 +175,18 @@ def survey_edit(request, unit_code: str, year: int, survey_id: int):
     )
     if not _can_manage_surveys(access):
         read_only(form)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.survey_update(
-                actor=request.user,
-                survey=survey,
-                **{name: data[name] for name in services.EDITABLE_FIELDS},
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Survey settings saved."))
-            return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.survey_update(
+            actor=request.user,
+            survey=survey,
+            **{name: data[name] for name in services.EDITABLE_FIELDS},
+        ),
+    )
+    if saved:
+        messages.success(request, _("Survey settings saved."))
+        return redirect("survey_detail", survey_id=survey.pk, **programme.url_kwargs())
     return render(
         request,
         "surveys/survey_form.html",
@@ -250,33 +249,34 @@ def survey_codes(request, unit_code: str, year: int, survey_id: int):
         request, unit_code, year, survey_id, manage=True, readers=True
     )
     form = CodeBatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch, codes = services.survey_codes_generate(
-                actor=request.user, survey=survey, count=form.cleaned_data["count"]
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            slips = [
-                {
-                    "code": format_code(code),
-                    "qr": qr_svg(public_url(survey, format_code(code), request=request)),
-                }
-                for code in codes
-            ]
-            return render(
-                request,
-                "surveys/code_sheet.html",
-                {
-                    "programme": programme,
-                    "survey": survey,
-                    "batch": batch,
-                    "slips": slips,
-                    "link": public_url(survey, request=request),
-                    "title": localized(survey.spec.title),
-                },
-            )
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.survey_codes_generate(
+            actor=request.user, survey=survey, count=data["count"]
+        ),
+    )
+    if saved:
+        batch, codes = saved.value
+        slips = [
+            {
+                "code": format_code(code),
+                "qr": qr_svg(public_url(survey, format_code(code), request=request)),
+            }
+            for code in codes
+        ]
+        return render(
+            request,
+            "surveys/code_sheet.html",
+            {
+                "programme": programme,
+                "survey": survey,
+                "batch": batch,
+                "slips": slips,
+                "link": public_url(survey, request=request),
+                "title": localized(survey.spec.title),
+            },
+        )
     batches = survey.code_batches.select_related("created_by").annotate(
         used=Count("codes", filter=Q(codes__used=True))
     )
@@ -429,20 +429,20 @@ def official_figure(request, unit_code: str, year: int, question: int):
                 _("The official figure was removed; the programme's own survey is in force again."),
             )
         return redirect("survey_list", **programme.url_kwargs())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.official_figure_set(
-                actor=request.user,
-                programme=programme,
-                question=question,
-                index=form.cleaned_data["index"],
-                source=form.cleaned_data["source"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The official figure is saved and now in force."))
-            return redirect("survey_list", **programme.url_kwargs())
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.official_figure_set(
+            actor=request.user,
+            programme=programme,
+            question=question,
+            index=data["index"],
+            source=data["source"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("The official figure is saved and now in force."))
+        return redirect("survey_list", **programme.url_kwargs())
     return render(
         request,
         "surveys/official_figure.html",

@@ -418,30 +418,11 @@ def test_a_programme_on_a_second_framework_gets_its_own_worksheet(world):
 
 @pytest.mark.postgres
 def test_concurrent_first_visits_create_one_worksheet(transactional_db):
-    import threading
-
-    from django.db import connection
-
     from tests.factories import make_programme
+    from tests.threads import at_once
 
     programme = make_programme()
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def visit():
-        try:
-            barrier.wait()
-            results.append(assessment_for(programme).pk)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=visit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(lambda: assessment_for(programme).pk, 4)
     assert not errors
     assert len(set(results)) == 1
     assert Assessment.objects.count() == 1

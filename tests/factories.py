@@ -191,3 +191,31 @@ def make_plan_item(
         **kwargs,
     }
     return services.action_plan_create(actor=actor, pokja=pokja, sub_area=sub_area, **values)
+
+
+def make_item_due(world: World, due, pokja: int = 1, **kwargs):
+    """An item of the world's programme begun on 5 January 2026 and due on `due`, owned by the
+    Pokja's member (anggota1 or anggota2) unless `owners` says otherwise."""
+    import datetime
+
+    owners = kwargs.pop("owners", [world.anggota1] if pokja == 1 else [world.anggota2])
+    return make_plan_item(
+        world.programme,
+        pokja,
+        start_date=datetime.date(2026, 1, 5),
+        due_date=due,
+        owners=owners,
+        **kwargs,
+    )
+
+
+def make_foreign_evidence(world: World):
+    """A piece of evidence of the other programme (a link its coordinator added): nothing of
+    this programme may be given it."""
+    return services.evidence_add_link(
+        actor=world.outsider,
+        programme=world.other_programme,
+        pokja=None,
+        url="https://example.test/asing",
+        title="Asing",
+    )

@@ -26,9 +26,9 @@ from evaluations.services import (
     assessment_for,
     section_transition,
 )
-from pokja.services import evidence_add_link
 from surveys.loader import load_bundled_instruments
 from surveys.services import official_figure_set
+from tests.factories import make_foreign_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -220,13 +220,7 @@ def test_evidence_files_links_and_existing_pieces(world):
 
 
 def test_evidence_of_another_programme_cannot_be_attached(world):
-    foreign = evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.go.id/x",
-        title="x",
-    )
+    foreign = make_foreign_evidence(world)
     with pytest.raises(ValidationError, match="another programme"):
         answer_evidence_attach(
             actor=world.coordinator, programme=world.programme, number=1, evidence=foreign

@@ -13,7 +13,7 @@ from pokja import services
 from pokja.access import programme_access
 from pokja.models import ActionPlanItem, ActionPlanMonitoring, Evidence
 from pokja.selectors import plan_item_timeline, plan_items
-from tests.factories import make_plan_item
+from tests.factories import make_foreign_evidence, make_plan_item
 
 pytestmark = pytest.mark.django_db
 S = ActionPlanItem.Status
@@ -389,13 +389,7 @@ def test_evidence_is_shared_between_items_and_detached_without_deleting(world):
 
 
 def test_evidence_of_another_programme_cannot_be_attached(world):
-    foreign = services.evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.test/x",
-        title="x",
-    )
+    foreign = make_foreign_evidence(world)
     item = make_plan_item(world.programme, 1, actor=world.ketua1)
     with pytest.raises(ValidationError) as error:
         services.action_plan_attach_evidence(

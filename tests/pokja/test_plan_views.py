@@ -12,7 +12,7 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from pokja.models import ActionPlanItem, ActionPlanMonitoring, Evidence
-from tests.factories import make_plan_item
+from tests.factories import make_foreign_evidence, make_plan_item
 
 pytestmark = pytest.mark.django_db
 S = ActionPlanItem.Status
@@ -360,15 +360,7 @@ def test_links_and_existing_evidence_are_attached(client, world):
     )
     assert list(second.evidence.all()) == [evidence]
     # A piece of another programme cannot be picked.
-    from pokja.services import evidence_add_link
-
-    foreign = evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.test/x",
-        title="Asing",
-    )
+    foreign = make_foreign_evidence(world)
     response = client.post(
         item_url(world, second, "plan_item_evidence_add"), {"kind": "pick", "evidence": foreign.pk}
     )

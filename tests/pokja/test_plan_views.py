@@ -344,15 +344,23 @@ def test_too_big_or_forbidden_files_are_refused_naming_the_field(client, world, 
     assert Evidence.objects.count() == 0 and item.evidence.count() == 0
 
 
-def test_links_and_existing_evidence_are_attached(client, world):
+def _two_items_the_first_with_a_link(client, world, url: str, title: str):
+    """Two items of Pokja 1, the first given a link by its member through the form (signed
+    in as them): the items and the link's evidence."""
     client.force_login(world.anggota1)
     first = make_plan_item(world.programme, 1, actor=world.ketua1)
     second = make_plan_item(world.programme, 1, actor=world.ketua1, title="Kedua")
     client.post(
         item_url(world, first, "plan_item_evidence_add"),
-        {"kind": "link", "url": "https://drive.example/notulen", "title": "Notulen rapat"},
+        {"kind": "link", "url": url, "title": title},
     )
-    evidence = first.evidence.get()
+    return first, second, first.evidence.get()
+
+
+def test_links_and_existing_evidence_are_attached(client, world):
+    first, second, evidence = _two_items_the_first_with_a_link(
+        client, world, "https://drive.example/notulen", "Notulen rapat"
+    )
     page = client.get(item_url(world, second)).content.decode()
     assert "Notulen rapat" in page  # offered for picking
     client.post(
@@ -374,14 +382,9 @@ def test_links_and_existing_evidence_are_attached(client, world):
 
 
 def test_an_evidence_id_of_another_item_cannot_be_detached_through_this_one(client, world):
-    client.force_login(world.anggota1)
-    first = make_plan_item(world.programme, 1, actor=world.ketua1)
-    second = make_plan_item(world.programme, 1, actor=world.ketua1, title="Kedua")
-    client.post(
-        item_url(world, first, "plan_item_evidence_add"),
-        {"kind": "link", "url": "https://drive.example/a", "title": "A"},
+    first, second, evidence = _two_items_the_first_with_a_link(
+        client, world, "https://drive.example/a", "A"
     )
-    evidence = first.evidence.get()
     response = client.post(
         pokja_url(world, "plan_item_evidence_remove", item_id=second.pk, evidence_id=evidence.pk)
     )

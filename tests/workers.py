@@ -43,6 +43,16 @@ def require_postgres_and_redis(what: str) -> None:
         pytest.skip(f"[{what}] needs Redis: set REDIS_URL=redis://…")
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL when the process has not ended 20 s later."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class Worker:
     process: subprocess.Popen
@@ -51,12 +61,7 @@ class Worker:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process)
 
     def kill(self) -> None:
         """SIGKILL: the worker dies on the spot, as in a crash or an out-of-memory kill."""

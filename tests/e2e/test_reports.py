@@ -21,6 +21,7 @@ from pokja.demo import DEMO_PASSWORD
 from pokja.models import ProgrammeRole
 from reports.models import ExportJob
 from tests.factories import DEFAULT_PASSWORD, UnitFactory, UserFactory, give_role, make_programme
+from tests.workers import stop_process
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres, pytest.mark.redis]
 
@@ -58,12 +59,7 @@ def worker(live_server, settings):
         stderr=subprocess.PIPE,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
 
 
 def pdf_page_count(data: bytes) -> int:

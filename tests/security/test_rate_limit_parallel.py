@@ -22,6 +22,7 @@ import pytest
 from django.db import connection
 
 from tests.project.test_settings import ROOT, clean_environ
+from tests.workers import stop_process
 
 LIMIT = 60
 CLIENTS = 20
@@ -82,12 +83,7 @@ class Server:
         raise RuntimeError("the server did not start within 60 s")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def respondent(port: int, token: str, statuses: list[int], start: threading.Barrier):

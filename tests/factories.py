@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 
 from pokja import services
-from pokja.models import Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
+from pokja.models import ActionPlanItem, Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
 
 DEFAULT_PASSWORD = "a-Long-test-password-1"
 
@@ -191,6 +191,19 @@ def make_plan_item(
         **kwargs,
     }
     return services.action_plan_create(actor=actor, pokja=pokja, sub_area=sub_area, **values)
+
+
+def make_item_in(world: World, status: str):
+    """An item of Pokja 1 (added by its chair) put straight in `status`, past the workflow:
+    at 100% when done or verified, else at 40%."""
+    S = ActionPlanItem.Status
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    if status != S.NOT_STARTED:
+        ActionPlanItem.objects.filter(pk=item.pk).update(
+            status=status, progress=100 if status in (S.DONE, S.VERIFIED) else 40
+        )
+        item.refresh_from_db()
+    return item
 
 
 def make_item_due(world: World, due, pokja: int = 1, **kwargs):

@@ -91,6 +91,13 @@ class Journey:
     def logout(self):
         self.page.context.clear_cookies()
 
+    def in_language(self, language: str) -> None:
+        """The pages in `language` from the next one on, as the language switcher leaves it
+        (its cookie)."""
+        self.page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": self.base_url}]
+        )
+
     def screenshot(self, label: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^a-zA-Z0-9_-]+", "-", f"{self.name}-{label}")

@@ -98,7 +98,7 @@ def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tm
     path = tmp_path / "rencana-aksi-pokja1.xlsx"
     book.save(path)
 
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": desktop.base_url}])
+    desktop.in_language("en")
     desktop.login("koordinator", DEMO_PASSWORD)
     desktop.goto(f"{base}/import/")
     page.set_input_files("input[name=file]", str(path))

@@ -63,6 +63,18 @@ def give_role(user: User, programme: Programme, kind: str, pokja_number: int | N
     return ProgrammeRole.objects.create(user=user, programme=programme, kind=kind, pokja=pokja)
 
 
+def give_pokja_and_review_roles(cast: dict[str, User], programme: Programme) -> None:
+    """The roles of the world's cast below the coordinator: chair and member of Pokja 1 and
+    of Pokja 2, the TPI reviewer, the head of unit (`cast` by their usernames in the world)."""
+    K = ProgrammeRole.Kind
+    give_role(cast["ketua1"], programme, K.KETUA, 1)
+    give_role(cast["anggota1"], programme, K.ANGGOTA, 1)
+    give_role(cast["ketua2"], programme, K.KETUA, 2)
+    give_role(cast["anggota2"], programme, K.ANGGOTA, 2)
+    give_role(cast["tpi"], programme, K.TPI)
+    give_role(cast["pimpinan"], programme, K.PIMPINAN)
+
+
 @dataclass
 class World:
     parent_unit: Unit
@@ -130,12 +142,7 @@ def build_world() -> World:
     }
     site_admin = UserFactory(username="siteadmin", is_superuser=True, is_staff=True)
     give_role(users["koordinator"], programme, K.KOORDINATOR)
-    give_role(users["ketua1"], programme, K.KETUA, 1)
-    give_role(users["anggota1"], programme, K.ANGGOTA, 1)
-    give_role(users["ketua2"], programme, K.KETUA, 2)
-    give_role(users["anggota2"], programme, K.ANGGOTA, 2)
-    give_role(users["tpi"], programme, K.TPI)
-    give_role(users["pimpinan"], programme, K.PIMPINAN)
+    give_pokja_and_review_roles(users, programme)
     give_role(users["outsider"], other_programme, K.KOORDINATOR)
     UnitRole.objects.create(user=users["unitadmin"], unit=unit, kind=UnitRole.Kind.ADMIN)
     UnitRole.objects.create(user=users["oversight"], unit=parent, kind=UnitRole.Kind.OVERSIGHT)

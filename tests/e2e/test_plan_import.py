@@ -33,10 +33,7 @@ def test_a_member_imports_the_units_own_workbook(request, demo, device, tmp_path
     path.write_bytes(grid_workbook(_demo_rows()))
     base = f"/programmes/{programme.unit.code}/{programme.year}/pokja/1/plan"
     journey.login("anggota1", DEMO_PASSWORD)
-    journey.goto(f"{base}/import/")
-    page.set_input_files("input[name=file]", str(path))
-    page.get_by_test_id("import-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    journey.upload(f"{base}/import/", path, "import-form")
     expect(page.get_by_test_id("import-layout")).to_contain_text("baris 5")
     # The file has no sub-area: its rows are shown, but nothing imports until one is chosen.
     expect(page.get_by_test_id("import-errors")).to_contain_text("Sub-area LKE")
@@ -100,10 +97,7 @@ def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tm
 
     desktop.in_language("en")
     desktop.login("koordinator", DEMO_PASSWORD)
-    desktop.goto(f"{base}/import/")
-    page.set_input_files("input[name=file]", str(path))
-    page.get_by_test_id("import-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    desktop.upload(f"{base}/import/", path, "import-form")
     rows = page.get_by_test_id("import-rows")
     expect(rows.locator("tr[data-action=update]")).to_have_count(1)
     expect(rows.locator("tr[data-action=update]")).to_contain_text("activity")

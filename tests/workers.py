@@ -26,14 +26,15 @@ from zi_tracker.celery import app
 WAIT_SECONDS = 120
 
 
-def database_url() -> str:
-    """The address of the test database, for processes started by the tests."""
+def database_url(name: str | None = None) -> str:
+    """The address of the test database (or of the database `name` on its server), for
+    processes started by the tests."""
     db = settings.DATABASES["default"]
     credentials = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
+    return f"postgres://{credentials}@{host}/{name or db['NAME']}"
 
 
 def require_postgres_and_redis(what: str) -> None:

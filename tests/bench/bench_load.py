@@ -34,6 +34,7 @@ from tests.bench.bench_surveys import (
     manage,
     server_environment,
     start_gunicorn,
+    stop_gunicorn,
     wait_for,
 )
 from tests.bench.figures import record
@@ -224,9 +225,7 @@ def main() -> int:
                 )
                 record("load: audit entries of the saves", audited, target="", unit="", ok=True)
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+            stop_gunicorn(server)
     return 0
 
 

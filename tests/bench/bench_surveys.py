@@ -366,6 +366,13 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
     )
 
 
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    """Stop the server of start_gunicorn (nothing when none was started)."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def free_port() -> int:
     import socket
 
@@ -463,8 +470,7 @@ def main() -> int:
                 rate = len(accepted) / run["elapsed"]
                 insert_rate = (before + after) / 2
 
-                server.terminate()
-                server.wait(timeout=30)
+                stop_gunicorn(server)
                 server = None
                 check = django_child(env, VERIFY, BENCH_SURVEY=setup["measured"])
                 stored = set(check["stored"])
@@ -558,9 +564,7 @@ def main() -> int:
                     ok=index["median"] < TARGET_INDEX_SECONDS,
                 )
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+            stop_gunicorn(server)
     return 0
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 
 from pokja import services
-from pokja.models import Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
+from pokja.models import ActionPlanItem, Pokja, Programme, ProgrammeRole, Unit, UnitRole, User
 
 DEFAULT_PASSWORD = "a-Long-test-password-1"
 
@@ -61,6 +61,18 @@ def make_programme(
 def give_role(user: User, programme: Programme, kind: str, pokja_number: int | None = None):
     pokja = programme.pokjas.get(number=pokja_number) if pokja_number else None
     return ProgrammeRole.objects.create(user=user, programme=programme, kind=kind, pokja=pokja)
+
+
+def give_pokja_and_review_roles(cast: dict[str, User], programme: Programme) -> None:
+    """The roles of the world's cast below the coordinator: chair and member of Pokja 1 and
+    of Pokja 2, the TPI reviewer, the head of unit (`cast` by their usernames in the world)."""
+    K = ProgrammeRole.Kind
+    give_role(cast["ketua1"], programme, K.KETUA, 1)
+    give_role(cast["anggota1"], programme, K.ANGGOTA, 1)
+    give_role(cast["ketua2"], programme, K.KETUA, 2)
+    give_role(cast["anggota2"], programme, K.ANGGOTA, 2)
+    give_role(cast["tpi"], programme, K.TPI)
+    give_role(cast["pimpinan"], programme, K.PIMPINAN)
 
 
 @dataclass
@@ -130,12 +142,7 @@ def build_world() -> World:
     }
     site_admin = UserFactory(username="siteadmin", is_superuser=True, is_staff=True)
     give_role(users["koordinator"], programme, K.KOORDINATOR)
-    give_role(users["ketua1"], programme, K.KETUA, 1)
-    give_role(users["anggota1"], programme, K.ANGGOTA, 1)
-    give_role(users["ketua2"], programme, K.KETUA, 2)
-    give_role(users["anggota2"], programme, K.ANGGOTA, 2)
-    give_role(users["tpi"], programme, K.TPI)
-    give_role(users["pimpinan"], programme, K.PIMPINAN)
+    give_pokja_and_review_roles(users, programme)
     give_role(users["outsider"], other_programme, K.KOORDINATOR)
     UnitRole.objects.create(user=users["unitadmin"], unit=unit, kind=UnitRole.Kind.ADMIN)
     UnitRole.objects.create(user=users["oversight"], unit=parent, kind=UnitRole.Kind.OVERSIGHT)
@@ -191,3 +198,44 @@ def make_plan_item(
         **kwargs,
     }
     return services.action_plan_create(actor=actor, pokja=pokja, sub_area=sub_area, **values)
+
+
+def make_item_in(world: World, status: str):
+    """An item of Pokja 1 (added by its chair) put straight in `status`, past the workflow:
+    at 100% when done or verified, else at 40%."""
+    S = ActionPlanItem.Status
+    item = make_plan_item(world.programme, 1, actor=world.ketua1)
+    if status != S.NOT_STARTED:
+        ActionPlanItem.objects.filter(pk=item.pk).update(
+            status=status, progress=100 if status in (S.DONE, S.VERIFIED) else 40
+        )
+        item.refresh_from_db()
+    return item
+
+
+def make_item_due(world: World, due, pokja: int = 1, **kwargs):
+    """An item of the world's programme begun on 5 January 2026 and due on `due`, owned by the
+    Pokja's member (anggota1 or anggota2) unless `owners` says otherwise."""
+    import datetime
+
+    owners = kwargs.pop("owners", [world.anggota1] if pokja == 1 else [world.anggota2])
+    return make_plan_item(
+        world.programme,
+        pokja,
+        start_date=datetime.date(2026, 1, 5),
+        due_date=due,
+        owners=owners,
+        **kwargs,
+    )
+
+
+def make_foreign_evidence(world: World):
+    """A piece of evidence of the other programme (a link its coordinator added): nothing of
+    this programme may be given it."""
+    return services.evidence_add_link(
+        actor=world.outsider,
+        programme=world.other_programme,
+        pokja=None,
+        url="https://example.test/asing",
+        title="Asing",
+    )

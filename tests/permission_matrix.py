@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.factories import UserFactory, World, give_role
+from tests.factories import UserFactory, World, give_pokja_and_review_roles
 
 ROLES = (
     "anonymous",
@@ -97,17 +97,11 @@ def mirror_world(world: World) -> World:
     from pokja.models import UnitRole
 
     other = world.other_programme
-    K = "koordinator", "ketua", "anggota", "tpi", "pimpinan"
     cast = {
         name: UserFactory(username=f"beta-{name}")
         for name in ("ketua1", "anggota1", "ketua2", "anggota2", "tpi", "pimpinan", "admin")
     }
-    give_role(cast["ketua1"], other, K[1], 1)
-    give_role(cast["anggota1"], other, K[2], 1)
-    give_role(cast["ketua2"], other, K[1], 2)
-    give_role(cast["anggota2"], other, K[2], 2)
-    give_role(cast["tpi"], other, K[3])
-    give_role(cast["pimpinan"], other, K[4])
+    give_pokja_and_review_roles(cast, other)
     UnitRole.objects.create(user=cast["admin"], unit=other.unit, kind=UnitRole.Kind.ADMIN)
     oversight = UserFactory(username="beta-oversight")
     UnitRole.objects.create(user=oversight, unit=other.unit, kind=UnitRole.Kind.OVERSIGHT)

@@ -26,14 +26,15 @@ from zi_tracker.celery import app
 WAIT_SECONDS = 120
 
 
-def database_url() -> str:
-    """The address of the test database, for processes started by the tests."""
+def database_url(name: str | None = None) -> str:
+    """The address of the test database (or of the database `name` on its server), for
+    processes started by the tests."""
     db = settings.DATABASES["default"]
     credentials = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
+    return f"postgres://{credentials}@{host}/{name or db['NAME']}"
 
 
 def require_postgres_and_redis(what: str) -> None:
@@ -41,6 +42,16 @@ def require_postgres_and_redis(what: str) -> None:
         pytest.skip(f"[{what}] needs PostgreSQL")
     if not os.environ.get("REDIS_URL"):
         pytest.skip(f"[{what}] needs Redis: set REDIS_URL=redis://…")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL when the process has not ended 20 s later."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @dataclass
@@ -51,12 +62,7 @@ class Worker:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process)
 
     def kill(self) -> None:
         """SIGKILL: the worker dies on the spot, as in a crash or an out-of-memory kill."""

@@ -22,13 +22,12 @@ import argparse
 import datetime
 import os
 import statistics
-import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 from tests.bench.figures import record
+from tests.bench.harness import bench_database, database_name, is_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 # Ratios to the trivial page of the same run (issue 16).
@@ -43,38 +42,6 @@ WORKBOOK_SECONDS = 10.0
 PLAN_ITEMS_PER_POKJA = 60
 RESPONSES = 5000
 SNAPSHOT_DAYS = 3 * 365 + 1
-
-
-def bench_database_url() -> tuple[str, bool]:
-    """The bench's database URL, and whether it is a PostgreSQL database to create/drop."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parsed = urlparse(url)
-        name = (parsed.path or "/").lstrip("/") or "postgres"
-        return parsed._replace(path=f"/{name}_dashbench").geturl(), True
-    path = Path(tempfile.mkdtemp(prefix="zi-dashbench-")) / "bench.sqlite3"
-    return f"sqlite:///{path}", False
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    connection = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
-
-
-def _db_name(url: str) -> str:
-    return urlparse(url).path.lstrip("/")
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -343,23 +310,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=25)
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the bench's PostgreSQL database afterwards"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure a kept PostgreSQL database again"
+    )
     args, _rest = parser.parse_known_args()  # `python -m tests.bench dashboards` passes a name
-    url, postgres = bench_database_url()
-    if postgres and not args.reuse:
-        _admin(url, f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')
-        _admin(url, f'CREATE DATABASE "{_db_name(url)}"')
-    os.environ["DATABASE_URL"] = url
-    print(f"database: {'PostgreSQL ' + _db_name(url) if postgres else url}", flush=True)
-    try:
+    with bench_database("dashbench", reuse=args.reuse, keep=args.keep) as (url, _folder):
+        os.environ["DATABASE_URL"] = url
+        where = f"PostgreSQL {database_name(url)}" if is_postgres(url) else url
+        print(f"database: {where}", flush=True)
         code = run(args.units, args.repeats, build=not args.reuse)
-    finally:
-        if postgres and not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            _admin(url, f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')
     if code:
         print("one or more targets were missed (see above)")
 

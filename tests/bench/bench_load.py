@@ -29,18 +29,16 @@ from urllib.parse import urlencode
 
 from tests.bench.bench_surveys import (
     HOST,
-    _name,
-    bench_database_url,
-    create_database,
     django_child,
-    drop_database,
     free_port,
     manage,
     server_environment,
     start_gunicorn,
+    stop_gunicorn,
     wait_for,
 )
 from tests.bench.figures import record
+from tests.bench.harness import bench_database, database_name, is_postgres
 
 CSRF = secrets.token_hex(16)  # a 32-character secret: the form sends it unmasked
 
@@ -122,113 +120,112 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
     args, _unknown = parser.parse_known_args()
 
-    folder = tempfile.mkdtemp(prefix="zi-load-db-")
-    url = bench_database_url(folder).replace("_bench", "_load")
-    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    print(f"database: {_name(url)} (fresh, {engine})")
-    create_database(url)
-    server = None
-    try:
-        with tempfile.TemporaryDirectory(prefix="zi-load-") as var_dir:
-            env = server_environment(url, var_dir)
-            env["DJANGO_SETTINGS_MODULE"] = "zi_tracker.settings"
-            Path(env["DJANGO_STATIC_ROOT"]).mkdir()
-            manage(env, "migrate", "--noinput", "-v0")
-            manage(env, "load_bundled_data")
-            manage(env, "collectstatic", "--noinput", "-v0")  # pages name hashed static files
-            manage(env, "seed_demo", "--force", "--units", str(args.coordinators - 1))
-            people = django_child(
-                {**env},
-                SESSIONS.format(coordinators=args.coordinators, members=args.members),
-                DJANGO_SETTINGS_MODULE="zi_tracker.settings",
-            )
-            port = free_port()
-            server = start_gunicorn(env, port, args.workers)
-            wait_for(port)
-            coordinators, members = people["coordinators"], people["members"]
-            print(
-                f"gunicorn: {args.workers} workers x 4 threads; {len(coordinators)} coordinators "
-                f"reading, {len(members)} members saving; CPUs: {os.cpu_count()}"
-            )
-
-            def view_jobs(person: dict, count: int) -> list:
-                return [("GET", person["path"], None)] * count
-
-            def save_jobs(person: dict, count: int) -> list:
-                jobs = []
-                for index in range(count):
-                    number, keys = person["questions"][index % len(person["questions"])]
-                    value = keys[(index // len(person["questions"])) % len(keys)]
-                    body = urlencode({"csrfmiddlewaretoken": CSRF, "value": value, "note": ""})
-                    jobs.append(("POST", f"{person['prefix']}q/{number}/unit/", body))
-                return jobs
-
-            # Warm-up: every dashboard once, every member's first save.
-            warm: list = []
-            for person in coordinators:
-                client(port, person["session"], view_jobs(person, 1), 200, warm, 0)
-            results: dict[str, list] = {"dashboard": [], "answer save": []}
-            start_at = time.time() + 1.0
-            people_at_work = [
-                (person, view_jobs(person, args.views // len(coordinators)), 200, "dashboard")
-                for person in coordinators
-            ] + [
-                # saved, back to the section (a refusal would answer 200)
-                (person, save_jobs(person, args.saves // len(members)), 302, "answer save")
-                for person in members
-            ]
-            threads = [
-                threading.Thread(
-                    target=client,
-                    args=(port, person["session"], jobs, expected, results[kind], start_at),
+    with bench_database("load") as (url, _folder):
+        engine = "PostgreSQL" if is_postgres(url) else "SQLite"
+        print(f"database: {database_name(url)} (fresh, {engine})")
+        server = None
+        try:
+            with tempfile.TemporaryDirectory(prefix="zi-load-") as var_dir:
+                env = server_environment(url, var_dir)
+                env["DJANGO_SETTINGS_MODULE"] = "zi_tracker.settings"
+                Path(env["DJANGO_STATIC_ROOT"]).mkdir()
+                manage(env, "migrate", "--noinput", "-v0")
+                manage(env, "load_bundled_data")
+                manage(env, "collectstatic", "--noinput", "-v0")  # pages name hashed static files
+                manage(env, "seed_demo", "--force", "--units", str(args.coordinators - 1))
+                people = django_child(
+                    {**env},
+                    SESSIONS.format(coordinators=args.coordinators, members=args.members),
+                    DJANGO_SETTINGS_MODULE="zi_tracker.settings",
                 )
-                for person, jobs, expected, kind in people_at_work
-            ]
-            trail_before = django_child(env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings")
-            began = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - began
-
-            print()
-            print(f"Load on gunicorn + {engine}, {elapsed:.1f} s in all")
-            print(
-                f"   {'kind':<12} {'requests':>8} {'errors':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'per s':>7}"
-            )
-            for kind, rows in results.items():
-                times = [t * 1000 for t, _ok, _status in rows]
-                errors = sum(1 for _t, ok, _status in rows if not ok)
-                p50, p95, p99 = (percentile(times, s) for s in (0.50, 0.95, 0.99))
-                rate = len(rows) / elapsed
+                port = free_port()
+                server = start_gunicorn(env, port, args.workers)
+                wait_for(port)
+                coordinators, members = people["coordinators"], people["members"]
                 print(
-                    f"   {kind:<12} {len(rows):>8} {errors:>6} {p50:>6.0f}ms {p95:>6.0f}ms "
-                    f"{p99:>6.0f}ms {rate:>7.1f}"
+                    f"gunicorn: {args.workers} workers x 4 threads; {len(coordinators)} coordinators "
+                    f"reading, {len(members)} members saving; CPUs: {os.cpu_count()}"
                 )
-                if errors:
-                    statuses = sorted({s for _t, ok, s in rows if not ok})
-                    print(f"      unexpected statuses: {statuses}")
-                label = f"load: {len(coordinators)} dashboards + {len(members)} savers, {kind}"
-                for name, value in (("p50", p50), ("p95", p95), ("p99", p99)):
-                    record(f"{label} {name}", round(value, 1), target="", unit="ms", ok=True)
-                record(f"{label} errors", errors, target="0", unit="", ok=errors == 0)
-                record(f"{label} throughput", round(rate, 1), target="", unit="/s", ok=True)
-            mean = statistics.mean(t for t, _ok, _s in results["dashboard"]) * 1000
-            print(f"   mean dashboard time {mean:.0f} ms")
-            trail_after = django_child(env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings")
-            audited = trail_after["entries"] - trail_before["entries"]
-            saves = len(results["answer save"])
-            print(
-                f"   audit entries written during the run: {audited:,} for {saves:,} saves "
-                "(a save that keeps the stored answer changes nothing and writes none)"
-            )
-            record("load: audit entries of the saves", audited, target="", unit="", ok=True)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        drop_database(url)
+
+                def view_jobs(person: dict, count: int) -> list:
+                    return [("GET", person["path"], None)] * count
+
+                def save_jobs(person: dict, count: int) -> list:
+                    jobs = []
+                    for index in range(count):
+                        number, keys = person["questions"][index % len(person["questions"])]
+                        value = keys[(index // len(person["questions"])) % len(keys)]
+                        body = urlencode({"csrfmiddlewaretoken": CSRF, "value": value, "note": ""})
+                        jobs.append(("POST", f"{person['prefix']}q/{number}/unit/", body))
+                    return jobs
+
+                # Warm-up: every dashboard once, every member's first save.
+                warm: list = []
+                for person in coordinators:
+                    client(port, person["session"], view_jobs(person, 1), 200, warm, 0)
+                results: dict[str, list] = {"dashboard": [], "answer save": []}
+                start_at = time.time() + 1.0
+                people_at_work = [
+                    (person, view_jobs(person, args.views // len(coordinators)), 200, "dashboard")
+                    for person in coordinators
+                ] + [
+                    # saved, back to the section (a refusal would answer 200)
+                    (person, save_jobs(person, args.saves // len(members)), 302, "answer save")
+                    for person in members
+                ]
+                threads = [
+                    threading.Thread(
+                        target=client,
+                        args=(port, person["session"], jobs, expected, results[kind], start_at),
+                    )
+                    for person, jobs, expected, kind in people_at_work
+                ]
+                trail_before = django_child(
+                    env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings"
+                )
+                began = time.perf_counter()
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                elapsed = time.perf_counter() - began
+
+                print()
+                print(f"Load on gunicorn + {engine}, {elapsed:.1f} s in all")
+                print(
+                    f"   {'kind':<12} {'requests':>8} {'errors':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'per s':>7}"
+                )
+                for kind, rows in results.items():
+                    times = [t * 1000 for t, _ok, _status in rows]
+                    errors = sum(1 for _t, ok, _status in rows if not ok)
+                    p50, p95, p99 = (percentile(times, s) for s in (0.50, 0.95, 0.99))
+                    rate = len(rows) / elapsed
+                    print(
+                        f"   {kind:<12} {len(rows):>8} {errors:>6} {p50:>6.0f}ms {p95:>6.0f}ms "
+                        f"{p99:>6.0f}ms {rate:>7.1f}"
+                    )
+                    if errors:
+                        statuses = sorted({s for _t, ok, s in rows if not ok})
+                        print(f"      unexpected statuses: {statuses}")
+                    label = f"load: {len(coordinators)} dashboards + {len(members)} savers, {kind}"
+                    for name, value in (("p50", p50), ("p95", p95), ("p99", p99)):
+                        record(f"{label} {name}", round(value, 1), target="", unit="ms", ok=True)
+                    record(f"{label} errors", errors, target="0", unit="", ok=errors == 0)
+                    record(f"{label} throughput", round(rate, 1), target="", unit="/s", ok=True)
+                mean = statistics.mean(t for t, _ok, _s in results["dashboard"]) * 1000
+                print(f"   mean dashboard time {mean:.0f} ms")
+                trail_after = django_child(
+                    env, AUDITED, DJANGO_SETTINGS_MODULE="zi_tracker.settings"
+                )
+                audited = trail_after["entries"] - trail_before["entries"]
+                saves = len(results["answer save"])
+                print(
+                    f"   audit entries written during the run: {audited:,} for {saves:,} saves "
+                    "(a save that keeps the stored answer changes nothing and writes none)"
+                )
+                record("load: audit entries of the saves", audited, target="", unit="", ok=True)
+        finally:
+            stop_gunicorn(server)
     return 0
 
 

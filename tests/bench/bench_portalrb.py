@@ -17,64 +17,15 @@ to one CPU where the OS allows it.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 from tests.bench.figures import record
+from tests.bench.harness import bench_database, pin_to_one_core, setup_django
 
 TARGET_SECONDS = 0.2
 QUESTIONS = 127
-
-
-def pin_to_one_core() -> str:
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"CPU {cpu}"
-    return "not pinned (no sched_setaffinity on this OS)"
-
-
-def bench_database_url(folder: Path) -> tuple[str, bool]:
-    """The bench's database URL, and whether it is a PostgreSQL database to create/drop."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        name = urlparse(url).path.lstrip("/") or "postgres"
-        return urlparse(url)._replace(path=f"/{name}_portalbench").geturl(), True
-    return f"sqlite:///{folder / 'bench.sqlite3'}", False
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    connection = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
-
-
-def setup_django(folder: Path, url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["ZI_VAR_DIR"] = str(folder)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_tracker.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    import django
-
-    django.setup()
 
 
 def snapshot(n: int) -> list[dict]:
@@ -190,20 +141,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args, _rest = parser.parse_known_args()
     where = pin_to_one_core()
-    with tempfile.TemporaryDirectory(prefix="zi-bench-portalrb-") as folder:
-        url, postgres = bench_database_url(Path(folder))
-        name = urlparse(url).path.lstrip("/")
-        if postgres:
-            _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            _admin(url, f'CREATE DATABASE "{name}"')
-        try:
-            measure(Path(folder), url, args.units, args.rounds, where)
-        finally:
-            if postgres:
-                from django.db import connections
-
-                connections.close_all()
-                _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_database("portalbench") as (url, folder):
+        measure(folder, url, args.units, args.rounds, where)
 
 
 if __name__ == "__main__":

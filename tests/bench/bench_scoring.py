@@ -10,7 +10,6 @@ indices with decimals) over and over and prints scorings/second and the ratio to
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from decimal import Decimal
@@ -18,6 +17,7 @@ from decimal import Decimal
 from evaluations.framework_spec import CHOICE, COUNT, builtin_framework_path, load_framework_file
 from evaluations.scoring import AnswerInput, score
 from tests.bench.figures import record
+from tests.bench.harness import pin_to_one_core
 
 REQUIRED_PER_SECOND = 2000
 
@@ -61,14 +61,6 @@ def full_answers() -> dict[int, AnswerInput]:
         else:
             answers[q.number] = AnswerInput(Decimal("3.61") if q.number == 125 else Decimal("3.42"))
     return answers
-
-
-def pin_to_one_core() -> str:
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"CPU {cpu}"
-    return "not pinned (no sched_setaffinity on this OS)"
 
 
 def main() -> None:

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,9 +38,10 @@ import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 from tests.bench.figures import record
+from tests.bench.harness import bench_database, database_name, is_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -49,53 +49,6 @@ HOST = "127.0.0.1"
 TARGET_RATIO = 0.70
 TARGET_INDEX_SECONDS = 1.0
 INDEX_RESPONSES = 100_000
-
-
-# --------------------------------------------------------------------------------------
-# The database of the bench.
-
-
-def bench_database_url(folder: str) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-    parsed = urlparse(url)
-    name = (parsed.path or "/").lstrip("/") or "postgres"
-    return parsed._replace(path=f"/{name}_bench").geturl()
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    connection = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
-
-
-def _name(url: str) -> str:
-    return urlparse(url).path.lstrip("/")
-
-
-def create_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return  # the file is made by migrate, in a folder removed afterwards
-    _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
-    _admin(url, f'CREATE DATABASE "{_name(url)}"')
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
 
 
 def server_environment(url: str, var_dir: str) -> dict[str, str]:
@@ -413,6 +366,13 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
     )
 
 
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    """Stop the server of start_gunicorn (nothing when none was started)."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def free_port() -> int:
     import socket
 
@@ -440,172 +400,171 @@ def main() -> int:
         # Another bench of the same run may have pinned this process to one CPU; the server,
         # the database clients and the load clients started from here need them all.
         os.sched_setaffinity(0, range(os.cpu_count() or 1))
-    folder = tempfile.mkdtemp(prefix="zi-bench-db-")
-    url = bench_database_url(folder)
-    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    database = ("postgres",) if engine == "PostgreSQL" else ()  # SQLite runs in gunicorn
-    cache = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "the file cache (no REDIS_URL)"
-    print(f"database: {_name(url)} (fresh); rate-limit counters in {cache}")
-    rng = random.Random(2026)
-    create_database(url)
-    server = None
-    try:
-        with tempfile.TemporaryDirectory(prefix="zi-bench-") as var_dir:
-            env = server_environment(url, var_dir)
-            Path(env["DJANGO_STATIC_ROOT"]).mkdir()
-            manage(env, "migrate", "--noinput", "-v0")
-            manage(env, "load_bundled_data")
-            setup = django_child(env, SETUP)
-            port = free_port()
-            server = start_gunicorn(env, port, args.workers)
-            wait_for(port)
-            csrf = csrf_token(port, setup["measured"])
-            items = setup["items"]
-            print(
-                f"gunicorn: {args.workers} workers x 4 threads; clients: {args.clients} "
-                f"concurrent in {args.processes} processes; CPUs: {os.cpu_count()}"
-            )
+    with bench_database("bench") as (url, _folder):
+        engine = "PostgreSQL" if is_postgres(url) else "SQLite"
+        database = ("postgres",) if engine == "PostgreSQL" else ()  # SQLite runs in gunicorn
+        cache = (
+            "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "the file cache (no REDIS_URL)"
+        )
+        print(f"database: {database_name(url)} (fresh); rate-limit counters in {cache}")
+        rng = random.Random(2026)
+        server = None
+        try:
+            with tempfile.TemporaryDirectory(prefix="zi-bench-") as var_dir:
+                env = server_environment(url, var_dir)
+                Path(env["DJANGO_STATIC_ROOT"]).mkdir()
+                manage(env, "migrate", "--noinput", "-v0")
+                manage(env, "load_bundled_data")
+                setup = django_child(env, SETUP)
+                port = free_port()
+                server = start_gunicorn(env, port, args.workers)
+                wait_for(port)
+                csrf = csrf_token(port, setup["measured"])
+                items = setup["items"]
+                print(
+                    f"gunicorn: {args.workers} workers x 4 threads; clients: {args.clients} "
+                    f"concurrent in {args.processes} processes; CPUs: {os.cpu_count()}"
+                )
 
-            cpu_use: dict[str, list[float]] = {}
+                cpu_use: dict[str, list[float]] = {}
 
-            def measured(label: str, path: str, jobs: list) -> dict:
-                """Run the jobs; note the CPU the web server and the database spent on them."""
-                before = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
-                run = run_clients(port, path, jobs, csrf, args.clients, args.processes)
-                after = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
-                use = cpu_use.setdefault(label, [0.0, 0.0, 0.0, 0])
-                for position in range(3):
-                    use[position] += after[position] - before[position]
-                use[3] += len(jobs)
-                return run
+                def measured(label: str, path: str, jobs: list) -> dict:
+                    """Run the jobs; note the CPU the web server and the database spent on them."""
+                    before = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
+                    run = run_clients(port, path, jobs, csrf, args.clients, args.processes)
+                    after = (cpu_seconds(("gunicorn",)), cpu_seconds(database), busy_seconds())
+                    use = cpu_use.setdefault(label, [0.0, 0.0, 0.0, 0])
+                    for position in range(3):
+                        use[position] += after[position] - before[position]
+                    use[3] += len(jobs)
+                    return run
 
-            def baseline(count: int) -> float:
-                jobs = [
-                    (str(i), form_body(items, str(uuid.uuid4()), csrf, rng), "x" * 24)
-                    for i in range(count)
-                ]
-                run = measured("insert one row", "/bench/insert/", jobs)
-                bad = sum(1 for _, status in run["results"] if status != 303)
-                if bad:
-                    raise RuntimeError(f"baseline: {bad} requests failed")
-                return count / run["elapsed"]
+                def baseline(count: int) -> float:
+                    jobs = [
+                        (str(i), form_body(items, str(uuid.uuid4()), csrf, rng), "x" * 24)
+                        for i in range(count)
+                    ]
+                    run = measured("insert one row", "/bench/insert/", jobs)
+                    bad = sum(1 for _, status in run["results"] if status != 303)
+                    if bad:
+                        raise RuntimeError(f"baseline: {bad} requests failed")
+                    return count / run["elapsed"]
 
-            # Warm-up of both paths (imports, connections, caches), on a survey of its own.
-            baseline(1000)
-            warm_jobs = fresh_jobs(1000, items, csrf, rng)
-            run_clients(port, f"/s/{setup['warm']}/", warm_jobs, csrf, args.clients, args.processes)
+                # Warm-up of both paths (imports, connections, caches), on a survey of its own.
+                baseline(1000)
+                warm_jobs = fresh_jobs(1000, items, csrf, rng)
+                run_clients(
+                    port, f"/s/{setup['warm']}/", warm_jobs, csrf, args.clients, args.processes
+                )
 
-            before = baseline(args.baseline)
-            jobs = fresh_jobs(args.submissions, items, csrf, rng)
-            mixed = with_replays(jobs, args.replays, rng)
-            run = measured("survey submission", f"/s/{setup['measured']}/", mixed)
-            after = baseline(args.baseline)
+                before = baseline(args.baseline)
+                jobs = fresh_jobs(args.submissions, items, csrf, rng)
+                mixed = with_replays(jobs, args.replays, rng)
+                run = measured("survey submission", f"/s/{setup['measured']}/", mixed)
+                after = baseline(args.baseline)
 
-            statuses: dict[int, int] = {}
-            for _, status in run["results"]:
-                statuses[status] = statuses.get(status, 0) + 1
-            accepted = {submission for submission, status in run["results"] if status == 303}
-            rate = len(accepted) / run["elapsed"]
-            insert_rate = (before + after) / 2
+                statuses: dict[int, int] = {}
+                for _, status in run["results"]:
+                    statuses[status] = statuses.get(status, 0) + 1
+                accepted = {submission for submission, status in run["results"] if status == 303}
+                rate = len(accepted) / run["elapsed"]
+                insert_rate = (before + after) / 2
 
-            server.terminate()
-            server.wait(timeout=30)
-            server = None
-            check = django_child(env, VERIFY, BENCH_SURVEY=setup["measured"])
-            stored = set(check["stored"])
+                stop_gunicorn(server)
+                server = None
+                check = django_child(env, VERIFY, BENCH_SURVEY=setup["measured"])
+                stored = set(check["stored"])
 
-            print()
-            print(f"1. Submission throughput (gunicorn + {engine})")
-            print(f"   baseline 'insert one row': {before:,.0f}/s before, {after:,.0f}/s after")
-            print(
-                f"   survey submissions: {len(accepted):,} accepted in {run['elapsed']:.1f} s "
-                f"= {rate:,.0f}/s (plus {args.replays:,} replays in the same run)"
-            )
-            print(f"   statuses: {dict(sorted(statuses.items()))}")
-            spread = percentiles(run["latencies"])
-            print(
-                "   time per submission, as the clients saw it: "
-                + ", ".join(f"{name} {value:.0f} ms" for name, value in spread.items())
-            )
-            for name, value in spread.items():
+                print()
+                print(f"1. Submission throughput (gunicorn + {engine})")
+                print(f"   baseline 'insert one row': {before:,.0f}/s before, {after:,.0f}/s after")
+                print(
+                    f"   survey submissions: {len(accepted):,} accepted in {run['elapsed']:.1f} s "
+                    f"= {rate:,.0f}/s (plus {args.replays:,} replays in the same run)"
+                )
+                print(f"   statuses: {dict(sorted(statuses.items()))}")
+                spread = percentiles(run["latencies"])
+                print(
+                    "   time per submission, as the clients saw it: "
+                    + ", ".join(f"{name} {value:.0f} ms" for name, value in spread.items())
+                )
+                for name, value in spread.items():
+                    record(
+                        f"surveys: {args.clients} clients, submission {name}",
+                        round(value, 1),
+                        target="",
+                        unit="ms",
+                        ok=True,
+                    )
+                for label, (web, database, machine, requests) in cpu_use.items():
+                    print(
+                        f"   CPU per request, {label}: web {web / requests * 1000:.2f} ms, "
+                        f"database {database / requests * 1000:.2f} ms, whole machine "
+                        f"{machine / requests * 1000:.2f} ms"
+                    )
+                ratio = rate / insert_rate
+                verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
+                print(
+                    f"   ratio to the baseline: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {verdict})"
+                )
                 record(
-                    f"surveys: {args.clients} clients, submission {name}",
-                    round(value, 1),
+                    f"surveys: {args.clients} clients, submissions/s",
+                    round(rate),
                     target="",
-                    unit="ms",
-                    ok=True,
+                    unit="/s",
+                    ok=not set(statuses) - {303},
                 )
-            for label, (web, database, machine, requests) in cpu_use.items():
+                record(
+                    "surveys: bare insert view/s", round(insert_rate), target="", unit="/s", ok=True
+                )
+                record(
+                    "surveys: intake / bare insert",
+                    round(ratio, 2),
+                    target=f">= {TARGET_RATIO:g}",
+                    unit="ratio",
+                    ok=ratio >= TARGET_RATIO,
+                )
+                print()
+                print("2. Exactness after the replays")
+                exact = stored == accepted and len(stored) == args.submissions
                 print(
-                    f"   CPU per request, {label}: web {web / requests * 1000:.2f} ms, "
-                    f"database {database / requests * 1000:.2f} ms, whole machine "
-                    f"{machine / requests * 1000:.2f} ms"
+                    f"   stored {len(stored):,}, accepted {len(accepted):,}, browser claims "
+                    f"{check['claims']:,}, submissions sent {args.submissions:,}, replays sent "
+                    f"{args.replays:,}: {'exact' if exact else 'MISMATCH'}"
                 )
-            ratio = rate / insert_rate
-            verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
-            print(
-                f"   ratio to the baseline: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {verdict})"
-            )
-            record(
-                f"surveys: {args.clients} clients, submissions/s",
-                round(rate),
-                target="",
-                unit="/s",
-                ok=not set(statuses) - {303},
-            )
-            record("surveys: bare insert view/s", round(insert_rate), target="", unit="/s", ok=True)
-            record(
-                "surveys: intake / bare insert",
-                round(ratio, 2),
-                target=f">= {TARGET_RATIO:g}",
-                unit="ratio",
-                ok=ratio >= TARGET_RATIO,
-            )
-            print()
-            print("2. Exactness after the replays")
-            exact = stored == accepted and len(stored) == args.submissions
-            print(
-                f"   stored {len(stored):,}, accepted {len(accepted):,}, browser claims "
-                f"{check['claims']:,}, submissions sent {args.submissions:,}, replays sent "
-                f"{args.replays:,}: {'exact' if exact else 'MISMATCH'}"
-            )
-            record(
-                f"surveys: stored = accepted ({args.replays:,} replays refused)",
-                len(stored),
-                target=f"{args.submissions:,}",
-                unit="responses",
-                ok=exact,
-            )
-            if not exact:
-                print(
-                    f"   stored but not accepted: {len(stored - accepted)}; accepted but not stored: {len(accepted - stored)}"
+                record(
+                    f"surveys: stored = accepted ({args.replays:,} replays refused)",
+                    len(stored),
+                    target=f"{args.submissions:,}",
+                    unit="responses",
+                    ok=exact,
                 )
+                if not exact:
+                    print(
+                        f"   stored but not accepted: {len(stored - accepted)}; accepted but not stored: {len(accepted - stored)}"
+                    )
 
-            index = django_child(env, INDEX.format(count=args.index_responses))
-            print()
-            print(f"3. Index over {index['n']:,} responses in the database")
-            print(
-                f"   results computation: median {index['median'] * 1000:.0f} ms, best "
-                f"{index['best'] * 1000:.0f} ms of 5; LKE figures {index['lke'] * 1000:.0f} ms"
-            )
-            print(
-                f"   ratio to the 1 s target: {index['median'] / TARGET_INDEX_SECONDS:.2f} "
-                f"({'meets' if index['median'] < TARGET_INDEX_SECONDS else 'ABOVE'}); "
-                f"index {index['index']}"
-            )
-            record(
-                f"surveys: index over {index['n']:,} responses",
-                round(index["median"] * 1000),
-                target=f"< {TARGET_INDEX_SECONDS * 1000:.0f} ms",
-                unit="ms",
-                ok=index["median"] < TARGET_INDEX_SECONDS,
-            )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        drop_database(url)
-        shutil.rmtree(folder, ignore_errors=True)
+                index = django_child(env, INDEX.format(count=args.index_responses))
+                print()
+                print(f"3. Index over {index['n']:,} responses in the database")
+                print(
+                    f"   results computation: median {index['median'] * 1000:.0f} ms, best "
+                    f"{index['best'] * 1000:.0f} ms of 5; LKE figures {index['lke'] * 1000:.0f} ms"
+                )
+                print(
+                    f"   ratio to the 1 s target: {index['median'] / TARGET_INDEX_SECONDS:.2f} "
+                    f"({'meets' if index['median'] < TARGET_INDEX_SECONDS else 'ABOVE'}); "
+                    f"index {index['index']}"
+                )
+                record(
+                    f"surveys: index over {index['n']:,} responses",
+                    round(index["median"] * 1000),
+                    target=f"< {TARGET_INDEX_SECONDS * 1000:.0f} ms",
+                    unit="ms",
+                    ok=index["median"] < TARGET_INDEX_SECONDS,
+                )
+        finally:
+            stop_gunicorn(server)
     return 0
 
 

@@ -23,7 +23,7 @@ from evaluations.tasks import nightly_scores, repair_stale_scores
 from notifications.models import Notification
 from notifications.tasks import action_plan_reminders, email_notification
 from tests.brokers import broker, switch_broker
-from tests.factories import build_world, make_plan_item
+from tests.factories import build_world, make_item_due, make_plan_item
 from tests.workers import (
     mails,
     require_postgres_and_redis,
@@ -111,14 +111,7 @@ def test_the_nightly_task_run_twice_keeps_one_snapshot(worker):
 
 def test_a_reminder_task_run_twice_sends_one_email(worker):
     world = build_world()
-    make_plan_item(
-        world.programme,
-        1,
-        start_date=datetime.date(2026, 1, 5),
-        due_date=datetime.date(2026, 12, 12),
-        owners=[world.anggota1],
-        title="Survei internal",
-    )
+    make_item_due(world, datetime.date(2026, 12, 12), title="Survei internal")
     first_day = "2026-12-13T06:00:00+07:00"  # 1 day overdue: the owner only
     runs = [
         action_plan_reminders.delay(at=first_day),
@@ -137,13 +130,7 @@ def test_a_reminder_task_run_twice_sends_one_email(worker):
 
 def test_escalation_on_day_three_and_day_seven_in_jakarta(worker):
     world = build_world()
-    make_plan_item(
-        world.programme,
-        1,
-        start_date=datetime.date(2026, 1, 5),
-        due_date=datetime.date(2026, 12, 10),
-        owners=[world.anggota1],
-    )
+    make_item_due(world, datetime.date(2026, 12, 10))
     # 00:30 WIB on the 13th and the 17th: still the 12th and the 16th in UTC
     runs = [
         action_plan_reminders.delay(at="2026-12-12T17:30:00+00:00"),

@@ -91,6 +91,21 @@ class Journey:
     def logout(self):
         self.page.context.clear_cookies()
 
+    def upload(self, path: str, file: Path, form: str) -> None:
+        """Open the page at `path`, choose `file` in its file field and send the form whose
+        data-testid is `form`."""
+        self.goto(path)
+        self.page.set_input_files("input[name=file]", str(file))
+        self.page.get_by_test_id(form).locator("button[type=submit]").click()
+        self.page.wait_for_load_state()
+
+    def in_language(self, language: str) -> None:
+        """The pages in `language` from the next one on, as the language switcher leaves it
+        (its cookie)."""
+        self.page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": self.base_url}]
+        )
+
     def screenshot(self, label: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^a-zA-Z0-9_-]+", "-", f"{self.name}-{label}")

@@ -141,9 +141,7 @@ def test_the_dashboard_figures_read_alike_on_every_screen_and_language(
     reads = READS[language]
     journey.login("koordinator", DEMO_PASSWORD)
     if language == "en":  # as the language switcher leaves it
-        page.context.add_cookies(
-            [{"name": "django_language", "value": "en", "url": journey.base_url}]
-        )
+        journey.in_language("en")
     journey.goto(dashboard(demo))
     expect(page.get_by_test_id("total")).to_have_text(reads["total"])
     # The framework's hierarchy: each component, then its own parts.

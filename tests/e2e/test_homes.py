@@ -36,15 +36,9 @@ WORDS = {
 }
 
 
-def _in_language(journey, language: str) -> None:
-    journey.page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": journey.base_url}]
-    )
-
-
 def _sign_in(journey, username: str, language: str):
     journey.logout()
-    _in_language(journey, language)
+    journey.in_language(language)
     journey.login(username, DEMO_PASSWORD)
     assert journey.page.locator("html").get_attribute("lang") == language
     return journey.page.get_by_test_id("programme-card")

@@ -46,10 +46,7 @@ def test_the_coordinator_imports_an_old_workbook_and_sees_the_score(
     )
     base = f"/programmes/{programme.unit.code}/{programme.year}"
     journey.login("koordinator", DEMO_PASSWORD)
-    journey.goto(f"{base}/reports/lke-import/")
-    page.set_input_files("input[name=file]", str(path))
-    page.get_by_test_id("lke-import-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    journey.upload(f"{base}/reports/lke-import/", path, "lke-import-form")
     expect(page.get_by_test_id("import-layout")).to_contain_text("LKE ZI")
     rec = page.get_by_test_id("import-reconciliation")
     expect(rec).to_contain_text("tidak mengenali jenis jawaban “Ya”")

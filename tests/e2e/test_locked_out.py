@@ -62,7 +62,7 @@ def test_a_slowed_down_account_name_says_how_long_to_wait(desktop):
             reverse("login"), {"username": "ketua1", "password": "tebakan"}
         )
     page = desktop.page
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": desktop.base_url}])
+    desktop.in_language("en")
     desktop.goto("/accounts/login/")
     sign_in(page, "ketua1", DEFAULT_PASSWORD)
     wait = page.get_by_test_id("sign-in-wait")

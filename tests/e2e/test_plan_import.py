@@ -8,36 +8,18 @@ import pytest
 from playwright.sync_api import expect
 
 from pokja.demo import DEMO_PASSWORD
-from pokja.models import ActionPlanItem
-from tests.pokja.plan_books import grid_workbook
+from pokja.models import ActionPlanItem, User
+from tests.pokja.plan_books import GRID_ROWS, grid_workbook
 
-ROWS = [
-    (
-        "Manajemen Perubahan",
-        "Menyusun SK Tim Pokja ZI",
-        "SK Kapolres",
-        "ketua1",
-        {1: "x"},
-        "Selesai",
-    ),
-    (
-        None,
-        "Sosialisasi ZI ke seluruh Polsek",
-        "Notulen dan foto",
-        "Ipda Fajar Nugroho",
-        {2: "v", 3: "✓", 4: 1},
-        "Proses",
-    ),
-    (None, "Survei budaya kerja", "Laporan survei", "", {6: "fill", 7: "fill"}, "Belum"),
-    (
-        None,
-        "Monev bulanan ZI",
-        "Laporan monev",
-        "ketua1; anggota1",
-        dict.fromkeys(range(1, 13), "x"),
-        "50%",
-    ),
-]
+
+def _demo_rows() -> list[tuple]:
+    """plan_books' month-grid rows, with the demo world's name of anggota1 where the rows
+    name them "Siti Aminah" (as tests/pokja rename them)."""
+    name = User.objects.get(username="anggota1").full_name
+    return [
+        (area, title, output, owner.replace("Siti Aminah", name), marks, status)
+        for area, title, output, owner, marks, status in GRID_ROWS
+    ]
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -48,13 +30,10 @@ def test_a_member_imports_the_units_own_workbook(request, demo, device, tmp_path
     pokja = programme.pokjas.get(number=1)
     before = pokja.plan_items.count()
     path = tmp_path / "Rencana Aksi ZI Polres.xlsx"
-    path.write_bytes(grid_workbook(ROWS))
+    path.write_bytes(grid_workbook(_demo_rows()))
     base = f"/programmes/{programme.unit.code}/{programme.year}/pokja/1/plan"
     journey.login("anggota1", DEMO_PASSWORD)
-    journey.goto(f"{base}/import/")
-    page.set_input_files("input[name=file]", str(path))
-    page.get_by_test_id("import-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    journey.upload(f"{base}/import/", path, "import-form")
     expect(page.get_by_test_id("import-layout")).to_contain_text("baris 5")
     # The file has no sub-area: its rows are shown, but nothing imports until one is chosen.
     expect(page.get_by_test_id("import-errors")).to_contain_text("Sub-area LKE")
@@ -81,11 +60,11 @@ def test_a_member_imports_the_units_own_workbook(request, demo, device, tmp_path
     page.wait_for_load_state()
     assert page.url.endswith("/pokja/1/plan/")
     expect(page.locator(".alert-success, [role=alert]").first).to_contain_text("4 butir")
-    expect(page.locator("main")).to_contain_text("Monev bulanan ZI")
+    expect(page.locator("main")).to_contain_text("Monitoring dan evaluasi bulanan")
     journey.screenshot("plan")
     assert pokja.plan_items.count() == before + 4
     item = ActionPlanItem.objects.get(pokja=pokja, title="Sosialisasi ZI ke seluruh Polsek")
-    assert (item.success_indicator, item.expected_output) == ("Notulen dan foto", "")
+    assert (item.success_indicator, item.expected_output) == ("Notulen, foto", "")
     assert item.start_date.month == 2 and item.due_date.month == 4
     journey.assert_no_console_errors()
 
@@ -104,7 +83,7 @@ def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tm
     before = pokja.plan_items.count()
     base = f"/programmes/{programme.unit.code}/{programme.year}/pokja/1/plan"
     client = Client()
-    client.force_login(_user())
+    client.force_login(User.objects.get(username="koordinator"))
     client.cookies["django_language"] = "en"
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/export.xlsx").content))
     sheet = book.worksheets[0]
@@ -116,12 +95,9 @@ def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tm
     path = tmp_path / "rencana-aksi-pokja1.xlsx"
     book.save(path)
 
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": desktop.base_url}])
+    desktop.in_language("en")
     desktop.login("koordinator", DEMO_PASSWORD)
-    desktop.goto(f"{base}/import/")
-    page.set_input_files("input[name=file]", str(path))
-    page.get_by_test_id("import-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    desktop.upload(f"{base}/import/", path, "import-form")
     rows = page.get_by_test_id("import-rows")
     expect(rows.locator("tr[data-action=update]")).to_have_count(1)
     expect(rows.locator("tr[data-action=update]")).to_contain_text("activity")
@@ -137,9 +113,3 @@ def test_the_coordinator_reimports_an_edited_export_in_english(desktop, demo, tm
     assert pokja.plan_items.get(number=3).title == edited
     desktop.screenshot("reimport-plan")
     desktop.assert_no_console_errors()
-
-
-def _user():
-    from pokja.models import User
-
-    return User.objects.get(username="koordinator")

@@ -56,9 +56,7 @@ def test_the_agency_proposes_two_units_and_the_portal_fetches_them(
     journey = request.getfixturevalue(device)
     page = journey.page
     words = WORDS[language]
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": journey.base_url}]
-    )
+    journey.in_language(language)
     journey.login("agensi", DEFAULT_PASSWORD)
     assert page.locator("html").get_attribute("lang") == language
 

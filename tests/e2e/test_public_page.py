@@ -18,12 +18,6 @@ SAVED = {"id": "Halaman publik disimpan.", "en": "Public page saved."}
 NOT_PUBLIC_YET = {"id": "Halaman ini belum dipublikasikan.", "en": "It is not public yet."}
 
 
-def _in_language(journey, language: str) -> None:
-    journey.page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": journey.base_url}]
-    )
-
-
 def _cached_pages() -> list[str]:
     """Every public-page content the cache holds, whatever the cache is."""
     if settings.REDIS_URL:
@@ -58,8 +52,8 @@ def test_the_coordinator_publishes_two_blocks_and_a_visitor_sees_exactly_those(
     unit, year = world.unit.code, world.programme.year
     public_path = f"/p/{unit}/{year}/"
     settings_path = f"/programmes/{unit}/{year}/public-page/"
-    _in_language(desktop, language)
-    _in_language(phone, language)
+    desktop.in_language(language)
+    phone.in_language(language)
 
     # Nothing is public yet.
     assert phone.page.goto(phone.base_url + public_path).status == 404
@@ -140,7 +134,7 @@ def test_the_demo_page_prints_on_one_a4_sheet_and_reads_on_a_phone(desktop, phon
     programme = demo.programme
     path = f"/p/{programme.unit.code}/{programme.year}/"
     for journey in (desktop, phone):
-        _in_language(journey, language)
+        journey.in_language(language)
         journey.goto(path)
         assert journey.page.get_by_test_id("block-service-standards").is_visible()
         assert journey.page.get_by_test_id("block-running-surveys").locator("svg").count() >= 1

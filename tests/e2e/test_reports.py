@@ -15,12 +15,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.db import connection
 
 from pokja.demo import DEMO_PASSWORD
 from pokja.models import ProgrammeRole
 from reports.models import ExportJob
 from tests.factories import DEFAULT_PASSWORD, UnitFactory, UserFactory, give_role, make_programme
+from tests.workers import database_url, stop_process
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres, pytest.mark.redis]
 
@@ -30,11 +30,9 @@ REPORTS = "/programmes/POLRES-LABUHANBATU/2026/reports/"
 @pytest.fixture
 def worker(live_server, settings):
     """A Celery worker process on the test database and the test's media folder."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "zi_tracker.settings",
     }
@@ -58,12 +56,7 @@ def worker(live_server, settings):
         stderr=subprocess.PIPE,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
 
 
 def pdf_page_count(data: bytes) -> int:

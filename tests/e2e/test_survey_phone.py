@@ -19,12 +19,6 @@ ALREADY = {
 }
 
 
-def _in_language(journey, language: str) -> None:
-    journey.page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": journey.base_url}]
-    )
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_reopening_the_survey_link_says_at_once_that_it_was_answered(request, device, language):
@@ -32,7 +26,7 @@ def test_reopening_the_survey_link_says_at_once_that_it_was_answered(request, de
     page = journey.page
     world = build_world()
     survey = make_survey(world.programme, "skm-2017", title="SKM Polres Alpha")
-    _in_language(journey, language)
+    journey.in_language(language)
     journey.goto(f"/s/{survey.public_token}/")
     answer_everything(page, survey)
     page.get_by_role("button", name=SEND if language == "id" else "Send my answers").click()
@@ -58,7 +52,7 @@ def _poster(demo) -> str:
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_poster_keeps_its_whole_qr_code_on_a_phone_and_on_paper(phone, demo, language):
     page = phone.page
-    _in_language(phone, language)
+    phone.in_language(language)
     phone.login("koordinator", DEMO_PASSWORD)
     phone.goto(_poster(demo))
     width = page.viewport_size["width"]

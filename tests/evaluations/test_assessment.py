@@ -25,9 +25,9 @@ from evaluations.services import (
     assessment_for,
     section_transition,
 )
-from pokja.services import evidence_add_link
 from surveys.loader import load_bundled_instruments
 from surveys.services import official_figure_set
+from tests.factories import make_foreign_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -219,13 +219,7 @@ def test_evidence_files_links_and_existing_pieces(world):
 
 
 def test_evidence_of_another_programme_cannot_be_attached(world):
-    foreign = evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.go.id/x",
-        title="x",
-    )
+    foreign = make_foreign_evidence(world)
     with pytest.raises(ValidationError, match="another programme"):
         answer_evidence_attach(
             actor=world.coordinator, programme=world.programme, number=1, evidence=foreign
@@ -417,30 +411,11 @@ def test_a_programme_on_a_second_framework_gets_its_own_worksheet(world):
 
 @pytest.mark.postgres
 def test_concurrent_first_visits_create_one_worksheet(transactional_db):
-    import threading
-
-    from django.db import connection
-
     from tests.factories import make_programme
+    from tests.threads import at_once
 
     programme = make_programme()
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def visit():
-        try:
-            barrier.wait()
-            results.append(assessment_for(programme).pk)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=visit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(lambda: assessment_for(programme).pk, 4)
     assert not errors
     assert len(set(results)) == 1
     assert Assessment.objects.count() == 1

@@ -361,37 +361,27 @@ def test_the_command_line_itself(tmp_path):
     """Through manage.py: the exit status and the two streams as a shell sees them."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
     env.pop("REDIS_URL", None)
+
+    def lke_score(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", "lke_score", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     good = write(tmp_path, '{"answers": {"1": "Ya", "2": "B", "88": 12, "89": 9, "125": 3.61}}')
-    done = subprocess.run(
-        [sys.executable, "manage.py", "lke_score", good],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = lke_score(good)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"] == 16.92
     bad = write(tmp_path, '{"answers": {"88": -4}}', "bad.json")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "lke_score", bad],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = lke_score(bad)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
         "question 88 (Jumlah): -4 is negative; allowed: a whole number, 0 or more\n"
     )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "lke_score", "--no-such-option", good],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = lke_score("--no-such-option", good)
     assert (done.returncode, done.stdout, done.stderr.count("\n")) == (2, "", 1)

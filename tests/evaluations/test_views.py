@@ -22,10 +22,10 @@ from evaluations.services import (
     answer_set_unit,
     section_transition,
 )
-from pokja.services import evidence_add_link
 from surveys.loader import load_bundled_instruments
 from surveys.services import official_figure_set
 from tests.evaluations.test_shortfalls import best, worst
+from tests.factories import make_foreign_evidence
 from tests.surveys.factories import lke_surveys
 
 pytestmark = pytest.mark.django_db
@@ -387,13 +387,7 @@ def test_links_picking_and_detaching(client, world):
     picker = text(client.get(url(world, "lke_evidence_pick", number=4), HTTP_HX_REQUEST="true"))
     assert "The programme has no other evidence yet." in picker
     # evidence of another programme cannot be picked
-    foreign = evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.go.id",
-        title="Asing",
-    )
+    foreign = make_foreign_evidence(world)
     page = text(htmx(client, url(world, "lke_evidence_pick", number=5), {"evidence": foreign.pk}))
     assert "Choose a piece of evidence from the list." in page
     assert (

@@ -27,7 +27,7 @@ from reports import services as reports
 from reports.models import ExportJob
 from reports.tasks import repair_exports
 from tests.brokers import switch_broker
-from tests.factories import build_world, make_plan_item
+from tests.factories import build_world, make_item_due
 from tests.workers import (
     mails,
     require_postgres_and_redis,
@@ -119,13 +119,7 @@ def test_killed_in_the_nightly_run_each_programme_keeps_one_snapshot(workers):
 
 def test_killed_between_two_reminders_each_is_stored_and_mailed_once(workers):
     world = build_world()
-    make_plan_item(
-        world.programme,
-        1,
-        start_date=datetime.date(2026, 1, 5),
-        due_date=datetime.date(2026, 12, 6),
-        owners=[world.anggota1],
-    )
+    make_item_due(world, datetime.date(2026, 12, 6))
     first = workers(pause="notifications.services:notification_create:2:before")
     run = action_plan_reminders.delay(at="2026-12-13T06:00:00+07:00")  # 7 days late
     killed_when_paused(first)

@@ -18,25 +18,13 @@ from notifications.models import Notification, NotificationPreference
 from notifications.selectors import digest_facts
 from notifications.tasks import action_plan_reminders, evidence_reminders, weekly_digest
 from pokja.models import ActionPlanItem, Programme
-from tests.factories import make_plan_item
+from tests.factories import make_item_due, make_plan_item
 from tests.surveys.factories import add_responses, make_survey, uniform
 
 pytestmark = pytest.mark.django_db
 
 # 00:30 WIB on 13 December 2026 is still 12 December in UTC.
 AT_13_DEC_0030_WIB = "2026-12-12T17:30:00+00:00"
-
-
-def item_due(world, due: datetime.date, pokja: int = 1, **kwargs) -> ActionPlanItem:
-    owners = kwargs.pop("owners", [world.anggota1] if pokja == 1 else [world.anggota2])
-    return make_plan_item(
-        world.programme,
-        pokja,
-        start_date=datetime.date(2026, 1, 5),
-        due_date=due,
-        owners=owners,
-        **kwargs,
-    )
 
 
 def sent(kind: str | None = None) -> list[tuple[str, str]]:
@@ -51,9 +39,9 @@ def run(task, at: str) -> int:
 
 
 def test_due_in_seven_days_and_tomorrow_reach_the_owners(world):
-    item_due(world, datetime.date(2026, 12, 20))
-    item_due(world, datetime.date(2026, 12, 14), pokja=2)
-    item_due(world, datetime.date(2026, 12, 25))  # 12 days ahead: nothing yet
+    make_item_due(world, datetime.date(2026, 12, 20))
+    make_item_due(world, datetime.date(2026, 12, 14), pokja=2)
+    make_item_due(world, datetime.date(2026, 12, 25))  # 12 days ahead: nothing yet
     assert run(action_plan_reminders, AT_13_DEC_0030_WIB) == 2
     assert sent() == [("anggota1", "due_7"), ("anggota2", "due_1")]
     assert Notification.objects.get(kind="due_1").day == datetime.date(2026, 12, 13)
@@ -73,13 +61,13 @@ def test_due_in_seven_days_and_tomorrow_reach_the_owners(world):
     ],
 )
 def test_escalation_on_day_three_and_day_seven_in_jakarta(world, due, expected):
-    item_due(world, due)
+    make_item_due(world, due)
     run(action_plan_reminders, AT_13_DEC_0030_WIB)
     assert sent() == expected
 
 
 def test_a_chair_who_owns_the_item_is_not_told_twice(world):
-    item = item_due(world, datetime.date(2026, 12, 1), owners=[world.anggota1, world.ketua1])
+    item = make_item_due(world, datetime.date(2026, 12, 1), owners=[world.anggota1, world.ketua1])
     run(action_plan_reminders, AT_13_DEC_0030_WIB)
     assert sent() == [
         ("anggota1", "overdue"),
@@ -90,7 +78,7 @@ def test_a_chair_who_owns_the_item_is_not_told_twice(world):
 
 
 def test_run_twice_or_again_later_the_same_day_creates_and_mails_nothing_more(world):
-    item_due(world, datetime.date(2026, 12, 1))
+    make_item_due(world, datetime.date(2026, 12, 1))
     assert run(action_plan_reminders, AT_13_DEC_0030_WIB) == 3
     assert len(mail.outbox) == 3
     assert run(action_plan_reminders, AT_13_DEC_0030_WIB) == 0
@@ -134,7 +122,7 @@ def test_the_same_message_twice_is_stored_once(world):
 
 def test_the_mail_is_indonesian_and_links_straight_to_the_item(world, settings):
     settings.SITE_URL = "https://zi.polres.example"
-    item = item_due(world, datetime.date(2026, 12, 10), title="Survei internal")
+    item = make_item_due(world, datetime.date(2026, 12, 10), title="Survei internal")
     run(action_plan_reminders, AT_13_DEC_0030_WIB)
     message = next(m for m in mail.outbox if m.to == [world.ketua1.email])
     code = f"RA 1.{item.number}"
@@ -154,7 +142,7 @@ def test_readers_of_english_get_their_reminders_and_digest_in_english(world, set
     for person in (world.anggota1, world.coordinator):
         person.language = "en"
         person.save()
-    item = item_due(world, datetime.date(2026, 12, 10), title="Survei internal")
+    item = make_item_due(world, datetime.date(2026, 12, 10), title="Survei internal")
     lke.score_refresh(programme_id=world.programme.pk, force=True)
     run(action_plan_reminders, AT_13_DEC_0030_WIB)
     run(weekly_digest, "2026-12-14T07:00:00+07:00")
@@ -175,14 +163,14 @@ def test_readers_of_english_get_their_reminders_and_digest_in_english(world, set
 
 def test_reminders_turned_off_stop_the_non_urgent_kinds_only(world):
     NotificationPreference.objects.create(user=world.anggota1, reminders=False)
-    item_due(world, datetime.date(2026, 12, 20))  # due in 7 days: not urgent
-    item_due(world, datetime.date(2026, 12, 12))  # overdue: urgent
+    make_item_due(world, datetime.date(2026, 12, 20))  # due in 7 days: not urgent
+    make_item_due(world, datetime.date(2026, 12, 12))  # overdue: urgent
     run(action_plan_reminders, AT_13_DEC_0030_WIB)
     assert sent() == [("anggota1", "overdue")]
 
 
 def test_a_failed_mail_is_sent_by_a_later_run_and_then_only_once(world, settings, caplog):
-    item_due(world, datetime.date(2026, 12, 12))
+    make_item_due(world, datetime.date(2026, 12, 12))
     settings.EMAIL_BACKEND = "tests.notifications.test_reminders.BrokenBackend"
     with (
         caplog.at_level(logging.WARNING, logger="notifications.services"),
@@ -207,7 +195,7 @@ class BrokenBackend:
 
 
 def test_done_items_and_closed_programmes_get_no_reminders(world):
-    item_due(world, datetime.date(2026, 12, 1), status=ActionPlanItem.Status.DONE)
+    make_item_due(world, datetime.date(2026, 12, 1), status=ActionPlanItem.Status.DONE)
     make_plan_item(
         world.other_programme,
         1,
@@ -279,10 +267,10 @@ def test_the_digest_reports_score_change_predicate_late_items_and_surveys(world,
     )
     now = lke.score_refresh(programme_id=p.pk).total
     assert now > week_ago
-    item_due(world, datetime.date(2026, 12, 1))
-    item_due(world, datetime.date(2026, 12, 10))
-    item_due(world, datetime.date(2026, 12, 3), pokja=2)
-    item_due(world, datetime.date(2026, 12, 20), pokja=2)  # not late
+    make_item_due(world, datetime.date(2026, 12, 1))
+    make_item_due(world, datetime.date(2026, 12, 10))
+    make_item_due(world, datetime.date(2026, 12, 3), pokja=2)
+    make_item_due(world, datetime.date(2026, 12, 20), pokja=2)  # not late
     survey = make_survey(
         p,
         "spak-2021",
@@ -338,11 +326,11 @@ def test_the_digest_can_be_turned_off(world):
 
 def test_the_digest_reads_a_fixed_number_of_queries(world, django_assert_num_queries):
     day = datetime.date(2026, 12, 14)
-    item_due(world, datetime.date(2026, 12, 1))
+    make_item_due(world, datetime.date(2026, 12, 1))
     with django_assert_num_queries(4):
         digest_facts(world.programme, day)
     for pokja in (2, 3, 4):
-        item_due(world, datetime.date(2026, 12, 2), pokja=pokja, owners=[])
+        make_item_due(world, datetime.date(2026, 12, 2), pokja=pokja, owners=[])
     make_survey(world.programme, "spak-2021", start=day, end=day + datetime.timedelta(days=9))
     lke.score_snapshot_take(programme_id=world.programme.pk, date=day - datetime.timedelta(days=8))
     with django_assert_num_queries(4):

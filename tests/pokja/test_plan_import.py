@@ -69,6 +69,16 @@ GOOD_ROWS = [
 ]
 
 
+def plan_row(title, *, start="2026-05-01", due="2026-05-02", status="", progress=""):
+    """A row of the template's columns (HEADER) in sub-area MP.P.i, the rest left empty."""
+    return [title, "", "MP.P.i", "", "", "", "", start, due, status, progress]
+
+
+# Two bad rows, each with one problem: the due date before the start, a progress past 100.
+DUE_BEFORE_START = plan_row("Tanggal terbalik", due="2026-04-01")
+PROGRESS_OVER_100 = plan_row("Progres salah", status="Berjalan", progress=150)
+
+
 @pytest.mark.django_db
 def test_a_good_file_imports_every_row_with_an_audit_entry_each(world):
     items = services.action_plan_import(
@@ -99,36 +109,12 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(world):
     rows = [
         GOOD_ROWS[0],
         ["", "", "MP.P.i", "", "", "", "", "2026-01-01", "2026-01-02", "", ""],
-        ["Tanggal terbalik", "", "MP.P.i", "", "", "", "", "2026-05-01", "2026-04-01", "", ""],
-        [
-            "Progres salah",
-            "",
-            "MP.P.i",
-            "",
-            "",
-            "",
-            "",
-            "2026-05-01",
-            "2026-05-02",
-            "Berjalan",
-            150,
-        ],
+        DUE_BEFORE_START,
+        PROGRESS_OVER_100,
         ["Sub-area asing", "", "TL.P.i", "", "", "", "", "2026-05-01", "2026-05-02", "", ""],
         ["Pemilik asing", "", "MP.P.i", "", "", "", "anggota2", "2026-05-01", "2026-05-02", "", ""],
         ["Pertanyaan asing", "", "MP.P.i", "3", "", "", "", "2026-05-01", "2026-05-02", "", ""],
-        [
-            "Verifikasi sendiri",
-            "",
-            "MP.P.i",
-            "",
-            "",
-            "",
-            "",
-            "2026-05-01",
-            "2026-05-02",
-            "Diverifikasi",
-            "",
-        ],
+        plan_row("Verifikasi sendiri", status="Diverifikasi"),
         ["Tanggal rusak", "", "MP.P.i", "", "", "", "", "2026-02-30", "2026-05-02", "", ""],
         ["Selesai 80", "", "MP.P.i", "", "", "", "", "2026-05-01", "2026-05-02", "selesai", "80"],
     ]
@@ -309,20 +295,8 @@ def test_the_import_page_lists_every_bad_row(client, world):
         "pokja_plan_import", kwargs={"unit_code": world.unit.code, "year": 2026, "number": 1}
     )
     rows = [
-        ["Tanggal terbalik", "", "MP.P.i", "", "", "", "", "2026-05-01", "2026-04-01", "", ""],
-        [
-            "Progres salah",
-            "",
-            "MP.P.i",
-            "",
-            "",
-            "",
-            "",
-            "2026-05-01",
-            "2026-05-02",
-            "Berjalan",
-            150,
-        ],
+        DUE_BEFORE_START,
+        PROGRESS_OVER_100,
     ]
     response = client.post(url, {"file": xlsx_upload(rows)})
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from pokja import services
 from pokja.access import programme_access
 from pokja.models import ActionPlanItem, ActionPlanMonitoring, Evidence
 from pokja.selectors import plan_item_timeline, plan_items
-from tests.factories import make_plan_item
+from tests.factories import make_foreign_evidence, make_item_in, make_plan_item
 
 pytestmark = pytest.mark.django_db
 S = ActionPlanItem.Status
@@ -159,20 +159,10 @@ FLOW_CASES = [
 ]
 
 
-def _item_in(world, status):
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    if status != S.NOT_STARTED:
-        ActionPlanItem.objects.filter(pk=item.pk).update(
-            status=status, progress=100 if status in (S.DONE, S.VERIFIED) else 40
-        )
-        item.refresh_from_db()
-    return item
-
-
 @pytest.mark.parametrize(("role", "start", "target", "allowed"), FLOW_CASES)
 def test_status_transitions_per_role(world, role, start, target, allowed):
     user = getattr(world, role)
-    item = _item_in(world, start)
+    item = make_item_in(world, start)
     note = "Bukti belum lengkap" if target == S.RETURNED else ""
     if allowed:
         services.action_plan_update_status(
@@ -190,7 +180,7 @@ def test_status_transitions_per_role(world, role, start, target, allowed):
 
 
 def test_returning_needs_a_reason_which_is_kept(world):
-    item = _item_in(world, S.DONE)
+    item = make_item_in(world, S.DONE)
     access = access_of(world, world.coordinator)
     with pytest.raises(ValidationError) as error:
         services.action_plan_return(actor=world.coordinator, access=access, item=item, reason=" ")
@@ -235,7 +225,7 @@ def test_progress_rules(world):
 
 
 def test_a_verified_item_is_locked_for_the_pokja_but_not_for_the_coordinator(world):
-    item = _item_in(world, S.VERIFIED)
+    item = make_item_in(world, S.VERIFIED)
     member = access_of(world, world.anggota1)
     with pytest.raises(PermissionDenied):
         services.action_plan_update(actor=world.anggota1, access=member, item=item, title="x")
@@ -313,7 +303,7 @@ def test_done_and_verified_items_are_never_late(world):
         (S.DONE, False),
         (S.VERIFIED, False),
     ]:
-        item = _item_in(world, status)
+        item = make_item_in(world, status)
         assert item.is_late_on(today) is late, status
         assert ActionPlanItem.objects.late(today).filter(pk=item.pk).exists() is late
 
@@ -389,13 +379,7 @@ def test_evidence_is_shared_between_items_and_detached_without_deleting(world):
 
 
 def test_evidence_of_another_programme_cannot_be_attached(world):
-    foreign = services.evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.test/x",
-        title="x",
-    )
+    foreign = make_foreign_evidence(world)
     item = make_plan_item(world.programme, 1, actor=world.ketua1)
     with pytest.raises(ValidationError) as error:
         services.action_plan_attach_evidence(
@@ -448,6 +432,6 @@ def test_deleting_an_item_is_audited_and_refused_once_verified(world):
     services.action_plan_delete(actor=world.ketua1, item=item)
     assert not ActionPlanItem.objects.filter(pk=pk).exists()
     assert AuditEntry.objects.filter(object_id=str(pk), action="delete").exists()
-    verified = _item_in(world, S.VERIFIED)
+    verified = make_item_in(world, S.VERIFIED)
     with pytest.raises(ValidationError):
         services.action_plan_delete(actor=world.coordinator, item=verified)

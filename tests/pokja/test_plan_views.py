@@ -12,7 +12,7 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from pokja.models import ActionPlanItem, ActionPlanMonitoring, Evidence
-from tests.factories import make_plan_item
+from tests.factories import make_foreign_evidence, make_item_in, make_plan_item
 
 pytestmark = pytest.mark.django_db
 S = ActionPlanItem.Status
@@ -169,8 +169,7 @@ def test_a_member_updates_status_and_progress_in_place(client, world):
 
 def test_an_in_place_error_is_shown_in_the_card_and_nothing_changes(client, world):
     client.force_login(world.coordinator)
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    item = make_item_in(world, S.DONE)
     response = client.post(
         item_url(world, item, "plan_item_status"),
         {"status": "dikembalikan", "progress": "100", "note": ""},
@@ -190,8 +189,7 @@ def test_an_in_place_error_is_shown_in_the_card_and_nothing_changes(client, worl
 
 def test_a_member_cannot_verify_even_by_forging_the_form(client, world):
     client.force_login(world.anggota1)
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    item = make_item_in(world, S.DONE)
     response = client.post(item_url(world, item, "plan_item_status"), {"status": "diverifikasi"})
     assert response.status_code == 403
     item.refresh_from_db()
@@ -200,8 +198,7 @@ def test_a_member_cannot_verify_even_by_forging_the_form(client, world):
 
 def test_the_coordinator_verifies_from_the_item_page(client, world):
     client.force_login(world.coordinator)
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    item = make_item_in(world, S.DONE)
     page = client.get(item_url(world, item)).content.decode()
     assert 'data-testid="review-panel"' in page
     response = client.post(
@@ -344,15 +341,23 @@ def test_too_big_or_forbidden_files_are_refused_naming_the_field(client, world, 
     assert Evidence.objects.count() == 0 and item.evidence.count() == 0
 
 
-def test_links_and_existing_evidence_are_attached(client, world):
+def _two_items_the_first_with_a_link(client, world, url: str, title: str):
+    """Two items of Pokja 1, the first given a link by its member through the form (signed
+    in as them): the items and the link's evidence."""
     client.force_login(world.anggota1)
     first = make_plan_item(world.programme, 1, actor=world.ketua1)
     second = make_plan_item(world.programme, 1, actor=world.ketua1, title="Kedua")
     client.post(
         item_url(world, first, "plan_item_evidence_add"),
-        {"kind": "link", "url": "https://drive.example/notulen", "title": "Notulen rapat"},
+        {"kind": "link", "url": url, "title": title},
     )
-    evidence = first.evidence.get()
+    return first, second, first.evidence.get()
+
+
+def test_links_and_existing_evidence_are_attached(client, world):
+    first, second, evidence = _two_items_the_first_with_a_link(
+        client, world, "https://drive.example/notulen", "Notulen rapat"
+    )
     page = client.get(item_url(world, second)).content.decode()
     assert "Notulen rapat" in page  # offered for picking
     client.post(
@@ -360,15 +365,7 @@ def test_links_and_existing_evidence_are_attached(client, world):
     )
     assert list(second.evidence.all()) == [evidence]
     # A piece of another programme cannot be picked.
-    from pokja.services import evidence_add_link
-
-    foreign = evidence_add_link(
-        actor=world.outsider,
-        programme=world.other_programme,
-        pokja=None,
-        url="https://example.test/x",
-        title="Asing",
-    )
+    foreign = make_foreign_evidence(world)
     response = client.post(
         item_url(world, second, "plan_item_evidence_add"), {"kind": "pick", "evidence": foreign.pk}
     )
@@ -382,14 +379,9 @@ def test_links_and_existing_evidence_are_attached(client, world):
 
 
 def test_an_evidence_id_of_another_item_cannot_be_detached_through_this_one(client, world):
-    client.force_login(world.anggota1)
-    first = make_plan_item(world.programme, 1, actor=world.ketua1)
-    second = make_plan_item(world.programme, 1, actor=world.ketua1, title="Kedua")
-    client.post(
-        item_url(world, first, "plan_item_evidence_add"),
-        {"kind": "link", "url": "https://drive.example/a", "title": "A"},
+    first, second, evidence = _two_items_the_first_with_a_link(
+        client, world, "https://drive.example/a", "A"
     )
-    evidence = first.evidence.get()
     response = client.post(
         pokja_url(world, "plan_item_evidence_remove", item_id=second.pk, evidence_id=evidence.pk)
     )
@@ -494,8 +486,7 @@ def _status_options(page: str, item) -> list[str]:
 
 
 def test_the_coordinator_reviews_a_done_item_with_one_control(client, world):
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    item = make_item_in(world, S.DONE)
     client.force_login(world.coordinator)
     page = client.get(item_url(world, item)).content.decode()
     # The review (verify, return with a reason) and no status list that verifies or returns too.
@@ -511,8 +502,7 @@ def test_the_coordinator_reviews_a_done_item_with_one_control(client, world):
 
 
 def test_work_statuses_and_the_review_are_separate_controls(client, world):
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.IN_PROGRESS, progress=40)
+    item = make_item_in(world, S.IN_PROGRESS)
     client.force_login(world.coordinator)
     page = client.get(item_url(world, item)).content.decode()
     assert _status_options(page, item) == [S.IN_PROGRESS, S.NOT_STARTED, S.DONE]
@@ -541,8 +531,7 @@ def test_members_see_no_hint_for_a_return_they_cannot_make(client, world, status
 
 
 def test_the_coordinator_returns_an_item_in_place_from_the_list(client, world):
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status=S.DONE, progress=100)
+    item = make_item_in(world, S.DONE)
     client.force_login(world.coordinator)
     response = client.post(
         item_url(world, item, "plan_item_status"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from pokja.models import Evidence
-from tests.factories import make_plan_item
+from tests.factories import make_item_in, make_plan_item
 from tests.permission_matrix import programme_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -78,10 +78,7 @@ def test_a_refused_upload_lands_at_its_message(world):
 
 
 def test_only_who_may_return_an_item_sees_the_hint_about_returning(world):
-    from pokja.models import ActionPlanItem
-
-    item = make_plan_item(world.programme, 1, actor=world.ketua1)
-    ActionPlanItem.objects.filter(pk=item.pk).update(status="selesai", progress=100)
+    item = make_item_in(world, "selesai")
     detail = reverse("plan_item_detail", kwargs=_item_kwargs(world, item))
     plan = reverse("pokja_plan", kwargs={**programme_kwargs(world), "number": 1})
     for member in (world.anggota1, world.ketua1):

@@ -93,17 +93,17 @@ def test_programme_page_lists_six_pokja_with_constant_queries(
         client.get(url)
 
 
+def _create_programme(client, unit_id: int, year: int, target: str):
+    """The programme form posted for the unit, the year and the target, on the test framework."""
+    return client.post(
+        reverse("programme_create"),
+        {"unit": unit_id, "year": year, "framework": framework_for_tests().pk, "target": target},
+    )
+
+
 def test_unit_admin_creates_a_programme_with_six_pokja(client, world):
     client.force_login(world.unit_admin)
-    response = client.post(
-        reverse("programme_create"),
-        {
-            "unit": world.unit.pk,
-            "year": 2027,
-            "framework": framework_for_tests().pk,
-            "target": "WBK",
-        },
-    )
+    response = _create_programme(client, world.unit.pk, 2027, "WBK")
     programme = Programme.objects.get(unit=world.unit, year=2027)
     assert response.status_code == 302
     assert programme.pokjas.count() == 6
@@ -111,42 +111,18 @@ def test_unit_admin_creates_a_programme_with_six_pokja(client, world):
 
 def test_programme_form_errors_name_the_field(client, world):
     client.force_login(world.unit_admin)
-    response = client.post(
-        reverse("programme_create"),
-        {
-            "unit": world.unit.pk,
-            "year": 2026,
-            "framework": framework_for_tests().pk,
-            "target": "WBBM",
-        },
-    )
+    response = _create_programme(client, world.unit.pk, 2026, "WBBM")
     assert response.status_code == 200
     form = response.context["form"]
     assert "target" in form.errors  # WBBM without WBK
-    response = client.post(
-        reverse("programme_create"),
-        {
-            "unit": world.unit.pk,
-            "year": 2026,
-            "framework": framework_for_tests().pk,
-            "target": "WBK",
-        },
-    )
+    response = _create_programme(client, world.unit.pk, 2026, "WBK")
     assert "year" in response.context["form"].errors  # already exists
     assert Programme.objects.filter(unit=world.unit).count() == 1
 
 
 def test_unit_admin_cannot_create_for_another_unit(client, world):
     client.force_login(world.unit_admin)
-    response = client.post(
-        reverse("programme_create"),
-        {
-            "unit": world.other_programme.unit.pk,
-            "year": 2027,
-            "framework": framework_for_tests().pk,
-            "target": "WBK",
-        },
-    )
+    response = _create_programme(client, world.other_programme.unit.pk, 2027, "WBK")
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
 
 from evaluations.framework_spec import BUILTIN_DIR, parse_framework
 from evaluations.loader import load_framework_data, read_framework_file
@@ -13,13 +12,13 @@ from evaluations.models import Framework
 from surveys.instrument_spec import INSTRUMENTS_DIR
 from surveys.loader import load_instrument_path
 from surveys.models import Instrument
+from tests.threads import at_once
 from zi_tracker import data_files
 
 
 def _race(monkeypatch, module, load, count: int = 4) -> list:
     """Run `load` in `count` threads that all reach the store at the same moment."""
     barrier = threading.Barrier(count)
-    results, errors = [], []
     real_store = data_files.store_version
 
     def store_at_once(model, *, create, **kwargs):
@@ -31,19 +30,7 @@ def _race(monkeypatch, module, load, count: int = 4) -> list:
 
     monkeypatch.setattr(module, "store_version", store_at_once)
 
-    def run():
-        try:
-            results.append(load())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = at_once(load, count)
     assert errors == []
     return results
 

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from tests.project.test_settings import ROOT, clean_environ
+from tests.workers import database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -52,12 +53,6 @@ print(json.dumps({
 """
 
 
-def _database_url(name: str) -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
-
-
 def _pg_env() -> dict[str, str]:
     s = connection.settings_dict
     env = {
@@ -80,7 +75,7 @@ def _run(*args, **kwargs) -> subprocess.CompletedProcess:
 def _django(database: str, *args: str, tmp_path) -> subprocess.CompletedProcess:
     env = {
         **clean_environ(),
-        "DATABASE_URL": _database_url(database),
+        "DATABASE_URL": database_url(database),
         "ZI_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_SETTINGS_MODULE": "zi_tracker.settings",
     }

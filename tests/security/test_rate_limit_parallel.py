@@ -19,9 +19,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 
 from tests.project.test_settings import ROOT, clean_environ
+from tests.workers import database_url, stop_process
 
 LIMIT = 60
 CLIENTS = 20
@@ -82,12 +82,7 @@ class Server:
         raise RuntimeError("the server did not start within 60 s")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def respondent(port: int, token: str, statuses: list[int], start: threading.Barrier):
@@ -152,23 +147,15 @@ print(make_survey(make_programme()).public_token)
 
 def test_parallel_clients_get_exactly_the_limit_through_on_sqlite(tmp_path):
     env = server_env(f"sqlite:///{tmp_path / 'zi.sqlite3'}", tmp_path)
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def python(*args) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    migrate = python("manage.py", "migrate", "--noinput")
     assert migrate.returncode == 0, migrate.stderr[-3000:]
-    made = subprocess.run(
-        [sys.executable, "-c", SURVEY_SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    made = python("-c", SURVEY_SCRIPT)
     assert made.returncode == 0, made.stderr[-3000:]
     token = made.stdout.split()[-1]
     server = Server(env)
@@ -185,10 +172,7 @@ def test_parallel_clients_get_exactly_the_limit_through_on_postgresql(transactio
     from tests.surveys.factories import make_survey
 
     token = make_survey(make_programme()).public_token
-    db = connection.settings_dict
-    login = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
-    url = f"postgres://{login}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    server = Server(server_env(url, tmp_path))
+    server = Server(server_env(database_url(), tmp_path))
     try:
         statuses = submit_in_parallel(server.port, token)
     finally:

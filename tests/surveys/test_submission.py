@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from surveys.models import BrowserClaim, Survey, SurveyCode, SurveyResponse
 from surveys.services import Answers, Outcome, response_submit, survey_codes_generate
 from surveys.views.public import BROWSER_COOKIE
 from tests.surveys.factories import make_survey
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -365,21 +364,10 @@ def test_the_response_does_not_record_its_code(code_survey):
 def test_two_people_racing_with_one_code_store_one_response(world):
     survey = make_survey(world.programme, mode=Survey.Mode.CODES)
     _batch, codes = survey_codes_generate(actor=None, survey=survey, count=1)
-    barrier = threading.Barrier(6)
-    outcomes = []
-
-    def submit():
-        try:
-            barrier.wait()
-            outcomes.append(response_submit(survey=survey, answers=answers(survey), code=codes[0]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = at_once(
+        lambda: response_submit(survey=survey, answers=answers(survey), code=codes[0]), 6
+    )
+    assert not errors
     assert sorted(outcomes) == sorted([Outcome.ACCEPTED] + [Outcome.CODE_USED] * 5)
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
 
@@ -388,23 +376,12 @@ def test_two_people_racing_with_one_code_store_one_response(world):
 @pytest.mark.django_db(transaction=True)
 def test_one_submission_sent_many_times_at_once_is_stored_once(world):
     survey = make_survey(world.programme)
-    barrier = threading.Barrier(6)
-    outcomes = []
     same = answers(survey)
     token = survey_codes.new_browser_token()
-
-    def submit():
-        try:
-            barrier.wait()
-            outcomes.append(response_submit(survey=survey, answers=same, browser_token=token))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = at_once(
+        lambda: response_submit(survey=survey, answers=same, browser_token=token), 6
+    )
+    assert not errors
     assert sorted(outcomes) == sorted([Outcome.ACCEPTED] + [Outcome.REPLAY] * 5)
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
 

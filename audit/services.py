@@ -247,6 +247,13 @@ def audit_created(
     )
 
 
+def editable_only(changes: Mapping[str, Any], editable: Iterable[str], *, service: str) -> None:
+    """A programming slip, not a user's: `service` was asked to change a field it may not."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"{service} cannot change {sorted(unknown)}")
+
+
 def audited_update(
     obj: models.Model,
     fields: Iterable[str],

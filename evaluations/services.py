@@ -47,7 +47,7 @@ from pokja import hooks
 from pokja import services as pokja_services
 from pokja.access import ProgrammeAccess, programme_access
 from pokja.models import Evidence, Pokja, Programme, User
-from surveys.selectors import lke_survey_figures
+from surveys.selectors import lke_survey_questions
 from zi_tracker.celery import publish
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def survey_fed_numbers(programme: Programme, spec: FrameworkSpec) -> frozenset[i
     """Index questions whose value comes from the programme's surveys, never from a form."""
     return frozenset(
         number
-        for number in lke_survey_figures(programme)
+        for number in lke_survey_questions(programme)
         if number in spec.questions_by_number and spec.question(number).kind == INDEX
     )
 

@@ -36,6 +36,7 @@ from pokja.models import (
     User,
 )
 from pokja.services.people import people_of_unit
+from pokja.services.registers import AGENT_FIELDS, FINDING_FIELDS
 from zi_tracker.forms import LONG_TEXT_LENGTH, PASSWORD_LENGTH, Form, ModelForm, QueryForm
 
 
@@ -451,20 +452,7 @@ class FindingForm(ProgrammeRecordForm):
     class Meta:
         formfield_callback = date_formfield
         model = AuditFinding
-        fields = [
-            "source",
-            "auditor",
-            "report_number",
-            "report_date",
-            "title",
-            "description",
-            "recommendation",
-            "amount",
-            "follow_up_status",
-            "follow_up",
-            "follow_up_due",
-            "settled_on",
-        ]
+        fields = list(FINDING_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "recommendation": forms.Textarea(attrs={"rows": 3}),
@@ -476,7 +464,7 @@ class ChangeAgentForm(ProgrammeRecordForm):
     class Meta:
         formfield_callback = date_formfield
         model = ChangeAgent
-        fields = ["name", "position", "decree_number", "appointed_on"]
+        fields = list(AGENT_FIELDS)
 
 
 class ChangeAgentChangeForm(ProgrammeRecordForm):

@@ -439,6 +439,20 @@ def programme_surveys(programme) -> list[Survey]:
     )
 
 
+def lke_survey_questions(programme) -> frozenset[int]:
+    """The keys of `lke_survey_figures` without computing a figure (one query): the index
+    questions of the programme's framework that some survey instrument feeds."""
+    candidates = sorted(lke_question_weights(programme))
+    if not candidates:
+        return frozenset()
+    return frozenset(
+        Instrument.objects.filter(lke_question__in=candidates)
+        .order_by()
+        .values_list("lke_question", flat=True)
+        .distinct()
+    )
+
+
 def lke_survey_figures(programme) -> dict[int, LkeSurveyFigure]:
     """The figures in force for the programme's survey-fed LKE questions (125 and 127).
 

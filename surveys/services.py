@@ -29,6 +29,7 @@ from audit.services import (
     audited_delete,
     audited_save,
     audited_update,
+    editable_only,
     locked,
 )
 from pokja.hooks import programme_changed, responses_added
@@ -162,9 +163,7 @@ def _check_survey(survey: Survey) -> None:
 @transaction.atomic
 def survey_update(*, actor, survey: Survey, **changes) -> Survey:
     """Change a survey's settings; the instrument is fixed once responses exist."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"survey_update cannot change {sorted(unknown)}")
+    editable_only(changes, EDITABLE_FIELDS, service="survey_update")
     survey = locked(survey, "instrument", "programme")
     has_responses = survey.responses.exists()
     if (

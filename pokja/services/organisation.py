@@ -18,6 +18,7 @@ from audit.services import (
     audited_create,
     audited_delete,
     audited_update,
+    editable_only,
     locked,
 )
 from pokja.hooks import programme_changed
@@ -91,9 +92,7 @@ def programme_create(
 def programme_update(*, actor: User, programme: Programme, **changes) -> Programme:
     """Change a programme's settings (target, WBK held, declaration date, document, status)."""
     allowed = {"target", "holds_wbk", "pencanangan_date", "pakta_document", "status"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValueError(f"programme_update cannot change {sorted(unknown)}")
+    editable_only(changes, allowed, service="programme_update")
     programme = locked(programme)
     change = audited_update(
         programme,
@@ -210,17 +209,18 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Program
         kind=invitation.kind,
         pokja=invitation.pokja,
     )
-    invitation.status = RoleInvitation.Status.ACCEPTED
+    _decide(invitation, RoleInvitation.Status.ACCEPTED, user, NOTE_INVITATION_ACCEPTED)
+    return role
+
+
+def _decide(invitation: RoleInvitation, status: str, actor: User, note: str, *, unit_trail=True):
+    """The invitation accepted, declined or withdrawn, and recorded (a decline outside the
+    unit's trail)."""
+    invitation.status = status
     invitation.decided_at = timezone.now()
     invitation.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=user,
-        action="update",
-        obj=invitation,
-        programme=invitation.programme,
-        note=NOTE_INVITATION_ACCEPTED,
-    )
-    return role
+    programme = invitation.programme if unit_trail else None
+    audit_record(actor=actor, action="update", obj=invitation, programme=programme, note=note)
 
 
 @transaction.atomic
@@ -228,27 +228,21 @@ def role_invitation_decline(*, invitation: RoleInvitation, user: User) -> None:
     """The invitee says no. Recorded outside the unit's trail: the unit learns nothing of an
     account that did not accept."""
     invitation = _open_invitation_for(invitation, user)
-    invitation.status = RoleInvitation.Status.DECLINED
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "decided_at"])
-    audit_record(actor=user, action="update", obj=invitation, note=NOTE_INVITATION_DECLINED)
+    _decide(
+        invitation,
+        RoleInvitation.Status.DECLINED,
+        user,
+        NOTE_INVITATION_DECLINED,
+        unit_trail=False,
+    )
 
 
 @transaction.atomic
 def role_invitation_withdraw(*, actor: User, invitation: RoleInvitation) -> None:
-    invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = locked(invitation, "programme")
     if invitation.status not in _STILL_OPEN:
         return
-    invitation.status = RoleInvitation.Status.WITHDRAWN
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=invitation,
-        programme=invitation.programme,
-        note=NOTE_INVITATION_WITHDRAWN,
-    )
+    _decide(invitation, RoleInvitation.Status.WITHDRAWN, actor, NOTE_INVITATION_WITHDRAWN)
 
 
 @transaction.atomic

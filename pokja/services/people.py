@@ -25,6 +25,7 @@ from audit.services import (
     audited_create,
     audited_delete,
     audited_update,
+    editable_only,
     locked,
 )
 from pokja import signin
@@ -77,9 +78,7 @@ def _check_person(person: User) -> None:
 
 @transaction.atomic
 def person_update(*, actor: User, unit: Unit, person: User, **changes) -> User:
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"person_update cannot change {sorted(unknown)}")
+    editable_only(changes, EDITABLE_FIELDS, service="person_update")
     person = locked(person)
     audited_update(
         person,

@@ -24,6 +24,7 @@ from audit.services import (
     audited,
     audited_delete,
     audited_save,
+    editable_only,
     locked,
 )
 from pokja import hooks
@@ -59,19 +60,8 @@ ITEM_FIELDS = (
     "return_reason",
 )
 STATUS_FIELDS = ("status", "progress", "return_reason")
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "sub_area",
-        "questions",
-        "expected_output",
-        "success_indicator",
-        "owners",
-        "start_date",
-        "due_date",
-    }
-)
+# What action_plan_update changes: all but the item's place and its status flow.
+EDITABLE_FIELDS = frozenset(ITEM_FIELDS) - {"pokja", "number", *STATUS_FIELDS}
 MONITORING_FIELDS = ("item", "month", "percent", "note")
 COMMENT_FIELDS = ("item", "text", "by_tpi")
 COMMENT_MAX = 2000
@@ -275,9 +265,7 @@ def action_plan_update(
     *, actor: User, access: ProgrammeAccess, item: ActionPlanItem, note: str = "", **changes
 ) -> ActionPlanItem:
     """Change an item's description fields (not its status: see action_plan_update_status)."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"action_plan_update cannot change {sorted(unknown)}")
+    editable_only(changes, EDITABLE_FIELDS, service="action_plan_update")
     item = _locked_item(item)
     if not can_change_item(item, access):
         raise PermissionDenied(_("A verified item can be changed only by the coordinator."))

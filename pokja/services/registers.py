@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audited_create, audited_delete, audited_update, locked
+from audit.services import audited_create, audited_delete, audited_update, editable_only, locked
 from pokja.models import (
     FINDINGS_AREA_CODE,
     AuditFinding,
@@ -119,9 +119,7 @@ def finding_update(
     *, actor: User, finding: AuditFinding, note: str = "", **changes
 ) -> AuditFinding:
     """Change a finding, typically its follow-up status and what was done."""
-    unknown = set(changes) - FINDING_EDITABLE
-    if unknown:
-        raise ValueError(f"finding_update cannot change {sorted(unknown)}")
+    editable_only(changes, FINDING_EDITABLE, service="finding_update")
     finding = locked(finding, "programme")
     audited_update(
         finding,
@@ -212,9 +210,7 @@ def _check_agent(agent: ChangeAgent) -> None:
 
 @transaction.atomic
 def change_agent_update(*, actor: User, agent: ChangeAgent, **changes) -> ChangeAgent:
-    unknown = set(changes) - set(AGENT_FIELDS)
-    if unknown:
-        raise ValueError(f"change_agent_update cannot change {sorted(unknown)}")
+    editable_only(changes, AGENT_FIELDS, service="change_agent_update")
     agent = locked(agent, "programme")
     audited_update(
         agent,
@@ -275,9 +271,7 @@ def _check_change(change: ChangeAgentChange) -> None:
 def change_agent_change_update(
     *, actor: User, change: ChangeAgentChange, **changes
 ) -> ChangeAgentChange:
-    unknown = set(changes) - (set(CHANGE_FIELDS) - {"agent"})
-    if unknown:
-        raise ValueError(f"change_agent_change_update cannot change {sorted(unknown)}")
+    editable_only(changes, set(CHANGE_FIELDS) - {"agent"}, service="change_agent_change_update")
     change = locked(change, "agent__programme")
     audited_update(
         change,

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from audit.services import audit_verify_chain
@@ -26,8 +28,10 @@ from evaluations.services import (
     section_transition,
 )
 from surveys.loader import load_bundled_instruments
+from surveys.models import SurveyResponse
 from surveys.services import official_figure_set
 from tests.factories import make_foreign_evidence
+from tests.surveys.factories import lke_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +147,18 @@ def test_survey_questions_take_the_figure_in_force_and_refuse_answers(world):
             answer_set_unit(actor=world.coordinator, programme=p, number=number, value="3")
         with pytest.raises(ValidationError, match="takes its value from the surveys"):
             answer_set_tpi(actor=world.tpi, programme=p, number=number, value="3")
+
+
+def test_saving_an_answer_reads_no_survey_response(world):
+    """Which questions the surveys feed is read from the instruments: an answer saved does
+    not aggregate the surveys' responses (as many as respondents there are)."""
+    lke_surveys(world.programme)  # both surveys in force, 30 respondents each
+    with CaptureQueriesContext(connection) as queries:
+        answer_set_unit(actor=world.coordinator, programme=world.programme, number=1, value="Ya")
+    response_table = SurveyResponse._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if response_table in q["sql"]]
+    with pytest.raises(ValidationError, match="takes its value from the surveys"):
+        answer_set_unit(actor=world.coordinator, programme=world.programme, number=125, value="3")
 
 
 ROLE_CASES = [

@@ -8,6 +8,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
+# What ``evaluations.framework_spec`` re-exports. QUESTION_KINDS, RULE_BASES and
+# EXCEL_COLUMN_KEYS are for the parser only and stay out of it.
+__all__ = [
+    "CHOICE",
+    "COUNT",
+    "CRITERION_TARGETS",
+    "FORMAT",
+    "INDEX",
+    "AreaPartSpec",
+    "AreaSpec",
+    "ComponentSpec",
+    "CriterionSpec",
+    "ExcelCell",
+    "FrameworkError",
+    "FrameworkSpec",
+    "HasilItemSpec",
+    "ItemSpec",
+    "OptionSpec",
+    "PartSpec",
+    "PredicateSpec",
+    "QuestionItem",
+    "QuestionSpec",
+    "RatioItem",
+    "RuleSpec",
+    "SubAreaSpec",
+    "Term",
+]
+
 FORMAT: Final = "zi-lke-framework/1"
 
 CHOICE: Final = "choice"

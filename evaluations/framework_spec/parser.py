@@ -51,6 +51,8 @@ from evaluations.framework_spec.nodes import (
     _sheet_order,
 )
 
+__all__ = ["content_hash_of", "parse_framework"]
+
 _COLUMN_RE: Final = re.compile(r"^[A-Z]{1,3}$")
 
 

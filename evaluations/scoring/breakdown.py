@@ -31,6 +31,8 @@ from evaluations.scoring.results import (
 )
 from figures.rounding import share_of_weight
 
+__all__ = ["contract_dict", "score"]
+
 # --------------------------------------------------------------------------- the plan
 # Item tuples (tuples, not objects: this loop runs thousands of times a second). A "slot" is a
 # question's position in spec.questions; answers are read into a list by slot once per scoring.

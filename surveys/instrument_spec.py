@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 
@@ -156,16 +156,20 @@ class InstrumentSpec:
         return tuple(item.code for item in self.items)
 
     def item(self, code: str) -> Item:
-        for item in self.items:
-            if item.code == code:
-                return item
-        raise KeyError(code)
+        return _with_code(self.items, code)
 
     def profile_field(self, code: str) -> ProfileField:
-        for field in self.profile:
-            if field.code == code:
-                return field
-        raise KeyError(code)
+        return _with_code(self.profile, code)
+
+
+_Coded = TypeVar("_Coded", Item, ProfileField)
+
+
+def _with_code(entries: tuple[_Coded, ...], code: str) -> _Coded:
+    for entry in entries:
+        if entry.code == code:
+            return entry
+    raise KeyError(code)
 
 
 # ---------------------------------------------------------------------------------------

@@ -44,65 +44,10 @@ The package: ``nodes`` (the spec's frozen dataclasses and the format's constants
 spec) and ``files`` (reading a framework file, the frameworks shipped with the app).
 """
 
-from evaluations.framework_spec.files import (
-    BUILTIN_DIR,
-    builtin_framework_path,
-    load_framework_file,
-)
-from evaluations.framework_spec.nodes import (
-    CHOICE,
-    COUNT,
-    CRITERION_TARGETS,
-    FORMAT,
-    INDEX,
-    AreaPartSpec,
-    AreaSpec,
-    ComponentSpec,
-    CriterionSpec,
-    ExcelCell,
-    FrameworkError,
-    FrameworkSpec,
-    HasilItemSpec,
-    ItemSpec,
-    OptionSpec,
-    PartSpec,
-    PredicateSpec,
-    QuestionItem,
-    QuestionSpec,
-    RatioItem,
-    RuleSpec,
-    SubAreaSpec,
-    Term,
-)
-from evaluations.framework_spec.parser import content_hash_of, parse_framework
+# The package's names are those its modules list in their ``__all__``.
+from evaluations.framework_spec import files, nodes, parser
+from evaluations.framework_spec.files import *  # noqa: F403
+from evaluations.framework_spec.nodes import *  # noqa: F403
+from evaluations.framework_spec.parser import *  # noqa: F403
 
-__all__ = [
-    "BUILTIN_DIR",
-    "CHOICE",
-    "COUNT",
-    "CRITERION_TARGETS",
-    "FORMAT",
-    "INDEX",
-    "AreaPartSpec",
-    "AreaSpec",
-    "ComponentSpec",
-    "CriterionSpec",
-    "ExcelCell",
-    "FrameworkError",
-    "FrameworkSpec",
-    "HasilItemSpec",
-    "ItemSpec",
-    "OptionSpec",
-    "PartSpec",
-    "PredicateSpec",
-    "QuestionItem",
-    "QuestionSpec",
-    "RatioItem",
-    "RuleSpec",
-    "SubAreaSpec",
-    "Term",
-    "builtin_framework_path",
-    "content_hash_of",
-    "load_framework_file",
-    "parse_framework",
-]
+__all__ = [*files.__all__, *nodes.__all__, *parser.__all__]

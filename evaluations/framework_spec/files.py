@@ -9,6 +9,8 @@ from typing import Final
 from evaluations.framework_spec.nodes import FrameworkError, FrameworkSpec
 from evaluations.framework_spec.parser import parse_framework
 
+__all__ = ["BUILTIN_DIR", "builtin_framework_path", "load_framework_file"]
+
 BUILTIN_DIR: Final = Path(__file__).resolve().parents[1] / "frameworks"
 
 

@@ -8,6 +8,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
+# What ``evaluations.framework_spec`` re-exports. QUESTION_KINDS, RULE_BASES and
+# EXCEL_COLUMN_KEYS are for the parser only and stay out of it.
+__all__ = [
+    "CHOICE",
+    "COUNT",
+    "CRITERION_TARGETS",
+    "FORMAT",
+    "INDEX",
+    "AreaPartSpec",
+    "AreaSpec",
+    "ComponentSpec",
+    "CriterionSpec",
+    "ExcelCell",
+    "FrameworkError",
+    "FrameworkSpec",
+    "HasilItemSpec",
+    "ItemSpec",
+    "OptionSpec",
+    "PartSpec",
+    "PredicateSpec",
+    "QuestionItem",
+    "QuestionSpec",
+    "RatioItem",
+    "RuleSpec",
+    "SubAreaSpec",
+    "Term",
+]
+
 FORMAT: Final = "zi-lke-framework/1"
 
 CHOICE: Final = "choice"
@@ -130,11 +158,18 @@ ItemSpec = QuestionItem | RatioItem
 
 
 @dataclass(frozen=True, slots=True)
-class SubAreaSpec:
+class _Numbered:
+    """What the numbered nodes of the tree (component, part, sub-area) start with; their own
+    fields follow these four."""
+
     code: str
-    numbering: str
+    numbering: str  # as the worksheet numbers it
     name: str
     weight: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SubAreaSpec(_Numbered):
     component: str
     part: str
     area: str
@@ -169,11 +204,7 @@ class AreaPartSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class PartSpec:
-    code: str
-    numbering: str
-    name: str
-    weight: Decimal
+class PartSpec(_Numbered):
     component: str
     areas: tuple[AreaPartSpec, ...]  # for an area part (PEMENUHAN, REFORM)
     hasil_items: tuple[str, ...]  # for an item part (HASIL sub-components)
@@ -184,11 +215,7 @@ class PartSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class ComponentSpec:
-    code: str
-    numbering: str
-    name: str
-    weight: Decimal
+class ComponentSpec(_Numbered):
     parts: tuple[str, ...]
 
 

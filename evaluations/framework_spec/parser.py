@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from evaluations.framework_spec.fields import (
     _bool,
@@ -48,10 +48,15 @@ from evaluations.framework_spec.nodes import (
     RuleSpec,
     SubAreaSpec,
     Term,
+    _Numbered,
     _sheet_order,
 )
 
+__all__ = ["content_hash_of", "parse_framework"]
+
 _COLUMN_RE: Final = re.compile(r"^[A-Z]{1,3}$")
+
+_N = TypeVar("_N", bound=_Numbered)
 
 
 def content_hash_of(data: Mapping[str, Any]) -> str:
@@ -233,37 +238,62 @@ class _Parser:
         return tuple(result)
 
     # --- tree --------------------------------------------------------------
-    def _component(self, node: Any, index: int) -> ComponentSpec:
-        where = f"component #{index}"
-        node = _keys(node, where, required=("code", "numbering", "name", "weight", "parts"))
+    def _open(
+        self,
+        node: Any,
+        where: str,
+        kind: str,
+        required: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+    ) -> tuple[dict[str, Any], str, str, Decimal]:
+        """A component, part or sub-area begins: its fields checked, its code claimed, its
+        weight read. Returns the node, its code, where it is (``"part pemenuhan"``), its weight."""
+        node = _keys(
+            node,
+            where,
+            required=("code", "numbering", "name", "weight", *required),
+            optional=optional,
+        )
         code = _str(node, "code", where)
-        where = f"component {code}"
+        where = f"{kind} {code}"
         self._claim(code, where)
-        weight = _dec(node, "weight", where)
-        parts = [self._part(p, i, code) for i, p in enumerate(_list(node, "parts", where), 1)]
-        _check_sum(where, "parts", [p.weight for p in parts], weight)
-        spec = ComponentSpec(
+        return node, code, where, _dec(node, "weight", where)
+
+    def _close(
+        self,
+        spec_class: type[_N],
+        node: dict[str, Any],
+        where: str,
+        code: str,
+        weight: Decimal,
+        **fields: Any,
+    ) -> _N:
+        """The spec of what ``_open`` began, its numbering and name read only now (after its
+        children, whose errors come first), filed under its code."""
+        spec = spec_class(
             code=code,
             numbering=_str(node, "numbering", where),
             name=_str(node, "name", where),
             weight=weight,
-            parts=tuple(p.code for p in parts),
+            **fields,
         )
         self.by_code[code] = spec
         return spec
 
-    def _part(self, node: Any, index: int, component: str) -> PartSpec:
-        where = f"part #{index} of component {component}"
-        node = _keys(
-            node,
-            where,
-            required=("code", "numbering", "name", "weight"),
-            optional=("areas", "items"),
+    def _component(self, node: Any, index: int) -> ComponentSpec:
+        node, code, where, weight = self._open(
+            node, f"component #{index}", "component", required=("parts",)
         )
-        code = _str(node, "code", where)
-        where = f"part {code}"
-        self._claim(code, where)
-        weight = _dec(node, "weight", where)
+        parts = [self._part(p, i, code) for i, p in enumerate(_list(node, "parts", where), 1)]
+        _check_sum(where, "parts", [p.weight for p in parts], weight)
+        return self._close(
+            ComponentSpec, node, where, code, weight, parts=tuple(p.code for p in parts)
+        )
+
+    def _part(self, node: Any, index: int, component: str) -> PartSpec:
+        node, code, where, weight = self._open(
+            node, f"part #{index} of component {component}", "part", optional=("areas", "items")
+        )
         if ("areas" in node) == ("items" in node):
             raise FrameworkError(f"{where}: needs exactly one of 'areas' or 'items'")
         area_parts: list[AreaPartSpec] = []
@@ -283,16 +313,16 @@ class _Parser:
                 for i, raw in enumerate(_list(node, "items", where), 1)
             ]
             _check_sum(where, "items", [h.weight for h in hasil], weight)
-        spec = PartSpec(
-            code=code,
-            numbering=_str(node, "numbering", where),
-            name=_str(node, "name", where),
-            weight=weight,
+        spec = self._close(
+            PartSpec,
+            node,
+            where,
+            code,
+            weight,
             component=component,
             areas=tuple(area_parts),
             hasil_items=tuple(h.code for h in hasil),
         )
-        self.by_code[code] = spec
         self.parts.append(spec)
         return spec
 
@@ -332,17 +362,12 @@ class _Parser:
         path: tuple[str, ...],
         owner: str,
     ) -> SubAreaSpec:
-        where = f"sub-area #{index} of {owner}"
-        node = _keys(
+        node, code, where, weight = self._open(
             node,
-            where,
-            required=("code", "numbering", "name", "weight"),
+            f"sub-area #{index} of {owner}",
+            "sub-area",
             optional=("children", "questions", "items"),
         )
-        code = _str(node, "code", where)
-        where = f"sub-area {code}"
-        self._claim(code, where)
-        weight = _dec(node, "weight", where)
         path = (*path, code)
         if ("children" in node) == ("questions" in node):
             raise FrameworkError(f"{where}: needs exactly one of 'children' or 'questions'")
@@ -368,11 +393,12 @@ class _Parser:
             ]
             questions = tuple(q.number for q in qs)
             items = self._items(node, where, {q.number: q for q in qs})
-        spec = SubAreaSpec(
-            code=code,
-            numbering=_str(node, "numbering", where),
-            name=_str(node, "name", where),
-            weight=weight,
+        spec = self._close(
+            SubAreaSpec,
+            node,
+            where,
+            code,
+            weight,
             component=context["component"],
             part=context["part"],
             area=context["area"],
@@ -383,7 +409,6 @@ class _Parser:
             path=path,
         )
         self.sub_areas[position] = spec
-        self.by_code[code] = spec
         return spec
 
     def _items(

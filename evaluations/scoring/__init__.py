@@ -26,46 +26,11 @@ The package: ``results`` (the answer and result records, ``display``), ``answers
 the JSON contract) and ``gains`` (what each item would add at its best, ratio item values).
 """
 
-from evaluations.scoring.answers import effective_answers, normalize_answer
-from evaluations.scoring.breakdown import contract_dict, score
-from evaluations.scoring.gains import RatioValue, question_gains, ratio_values
-from evaluations.scoring.results import (
-    AnswerError,
-    AnswerInput,
-    AnswerValue,
-    AreaResult,
-    Breakdown,
-    Completeness,
-    ComponentResult,
-    HasilItemResult,
-    PartResult,
-    PredicateResult,
-    QuestionGain,
-    Shortfall,
-    SubAreaResult,
-    display,
-)
+# The package's names are those its modules list in their ``__all__``.
+from evaluations.scoring import answers, breakdown, gains, results
+from evaluations.scoring.answers import *  # noqa: F403
+from evaluations.scoring.breakdown import *  # noqa: F403
+from evaluations.scoring.gains import *  # noqa: F403
+from evaluations.scoring.results import *  # noqa: F403
 
-__all__ = [
-    "AnswerError",
-    "AnswerInput",
-    "AnswerValue",
-    "AreaResult",
-    "Breakdown",
-    "Completeness",
-    "ComponentResult",
-    "HasilItemResult",
-    "PartResult",
-    "PredicateResult",
-    "QuestionGain",
-    "RatioValue",
-    "Shortfall",
-    "SubAreaResult",
-    "contract_dict",
-    "display",
-    "effective_answers",
-    "normalize_answer",
-    "question_gains",
-    "ratio_values",
-    "score",
-]
+__all__ = [*answers.__all__, *breakdown.__all__, *gains.__all__, *results.__all__]

@@ -12,6 +12,8 @@ from evaluations.scoring.results import AnswerError, AnswerInput, AnswerValue
 
 # Counts are people, complaints, services: far below this. The cap keeps a typo or a hostile
 # "1E+999999" from turning into an enormous integer.
+__all__ = ["effective_answers", "normalize_answer"]
+
 _MAX_COUNT: Final = 10**12
 _PLAIN_NUMBER: Final = re.compile(r"^[+-]?\d+(\.\d*)?$")
 

@@ -31,14 +31,18 @@ from evaluations.scoring.results import (
 )
 from figures.rounding import share_of_weight
 
+__all__ = ["contract_dict", "score"]
+
 # --------------------------------------------------------------------------- the plan
 # Item tuples (tuples, not objects: this loop runs thousands of times a second). A "slot" is a
 # question's position in spec.questions; answers are read into a list by slot once per scoring.
 #   (_CHOICE, slot, number, {key: points}, unanswered_points)
 #   (_INDEX, slot, number, full_points, low_num, low_den, span_num, span_den, unanswered_points,
 #    low, high)
-#   (_RATIO, ((slot, sign, number), ...), ((slot, number), ...), full_points, zero_points_num0,
-#    zero_points_num1, unanswered_points)
+#   (_RATIO, ((slot, numerator_sign, denominator_sign, number), ...), full_points,
+#    zero_points_num0, zero_points_num1, unanswered_points)
+#   each count once, the numerator's first; its signs say how often it is added to the
+#   numerator (-1: subtracted) and to the denominator (0: not on that side).
 # "points" are integers in units of 1/D0 (D0 is the spec's common denominator).
 _CHOICE, _INDEX, _RATIO = 0, 1, 2
 
@@ -83,6 +87,18 @@ def _leaf_factors(
     return result
 
 
+def _ratio_terms(
+    item: RatioItem, slot_of: Mapping[int, int]
+) -> tuple[tuple[int, int, int, int], ...]:
+    """(slot, numerator sign, denominator sign, number) of each count a ratio item reads."""
+    signs: dict[int, list[int]] = {}
+    for term in item.numerator:
+        signs.setdefault(term.question, [0, 0])[0] += term.sign
+    for number in item.denominator:
+        signs.setdefault(number, [0, 0])[1] += 1
+    return tuple((slot_of[n], on_top, below, n) for n, (on_top, below) in signs.items())
+
+
 def _compile(spec: FrameworkSpec) -> _Plan:
     unanswered = Fraction(spec.unanswered_item_value)
     leaves = _leaf_factors(spec)
@@ -120,8 +136,7 @@ def _compile(spec: FrameworkSpec) -> _Plan:
                 plans.append(
                     (
                         _RATIO,
-                        tuple((slot_of[t.question], t.sign, t.question) for t in item.numerator),
-                        tuple((slot_of[n], n) for n in item.denominator),
+                        _ratio_terms(item, slot_of),
                         points(factor),
                         points(factor * Fraction(item.value_if_zero_denominator_numerator_zero)),
                         points(factor * Fraction(item.value_if_zero_denominator_numerator_nonzero)),
@@ -253,31 +268,23 @@ def score(
                 numerator = 0
                 denominator = 0
                 missing = False
-                for slot, sign, number in item[1]:
+                for slot, on_top, below, number in item[1]:
                     value = values[slot]
                     if value is None:
                         missing = True
                         break
                     if type(value) is not int or value < 0:
                         raise _reject(spec, number, value)
-                    numerator += sign * value
-                if not missing:
-                    for slot, number in item[2]:
-                        value = values[slot]
-                        if value is None:
-                            missing = True
-                            break
-                        if type(value) is not int or value < 0:
-                            raise _reject(spec, number, value)
-                        denominator += value
+                    numerator += on_top * value
+                    denominator += below * value
                 if missing:
-                    subtotal += item[6]
+                    subtotal += item[5]
                 elif denominator == 0:
-                    subtotal += item[4] if numerator == 0 else item[5]
+                    subtotal += item[3] if numerator == 0 else item[4]
                 elif numerator >= denominator:
-                    subtotal += item[3]
+                    subtotal += item[2]
                 elif numerator > 0:
-                    p = item[3] * numerator
+                    p = item[2] * numerator
                     divisor = gcd(p, denominator)
                     if divisor == denominator:
                         subtotal += p // divisor

@@ -13,6 +13,8 @@ from evaluations.framework_spec import CHOICE, FrameworkSpec, QuestionItem, Rati
 from evaluations.scoring.answers import _reject, normalize_answer
 from evaluations.scoring.results import _EXACT, _HUNDRED, AnswerInput, AnswerValue, QuestionGain
 
+__all__ = ["RatioValue", "question_gains", "ratio_values"]
+
 # --------------------------------------------------------------------------- gains
 
 

@@ -11,6 +11,23 @@ from typing import Final
 
 from figures.rounding import half_up
 
+__all__ = [
+    "AnswerError",
+    "AnswerInput",
+    "AnswerValue",
+    "AreaResult",
+    "Breakdown",
+    "Completeness",
+    "ComponentResult",
+    "HasilItemResult",
+    "PartResult",
+    "PredicateResult",
+    "QuestionGain",
+    "Shortfall",
+    "SubAreaResult",
+    "display",
+]
+
 AnswerValue = str | int | Decimal | None
 
 _HUNDRED: Final = Decimal(100)

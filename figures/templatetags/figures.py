@@ -11,55 +11,34 @@ from __future__ import annotations
 from django import template
 
 from figures import formatting
+from figures.rounding import PLACES
 
 register = template.Library()
 
-
-@register.filter
-def number(value, places=2) -> str:
-    return formatting.number(value, int(places))
-
-
-@register.filter
-def whole(value) -> str:
-    return formatting.whole(value)
+# Where the formatting function takes what a template gives it, it is the filter itself.
+register.filter("whole", formatting.whole)
+register.filter("constant", formatting.constant)
+register.filter("weight_share", formatting.weight_share_text)
+register.filter("share", formatting.share_text)
+register.filter("long_day", formatting.long_day)
+register.filter("moment", formatting.moment)
 
 
-@register.filter
-def constant(value) -> str:
-    return formatting.constant(value)
+def _places_filter(format_figure):
+    """A formatting function as a filter whose places may come as text: ``number:"1"``."""
+
+    def figure_filter(value, places=PLACES) -> str:
+        return format_figure(value, int(places))
+
+    return figure_filter
 
 
-@register.filter
-def percent(value, places=2) -> str:
-    return formatting.percent(value, int(places))
-
-
-@register.filter
-def weight_share(score, weight) -> str:
-    return formatting.weight_share_text(score, weight)
-
-
-@register.filter
-def share(part, whole_value) -> str:
-    return formatting.share_text(part, whole_value)
-
-
-@register.filter
-def plain(value, places=2) -> str:
-    return formatting.plain(value, int(places))
+register.filter("number", _places_filter(formatting.number))
+register.filter("percent", _places_filter(formatting.percent))
+register.filter("plain", _places_filter(formatting.plain))
 
 
 @register.filter
 def day(value) -> str:
+    # Not formatting.day itself: its second argument, the format, is not a template's to choose.
     return formatting.day(value)
-
-
-@register.filter
-def long_day(value) -> str:
-    return formatting.long_day(value)
-
-
-@register.filter
-def moment(value) -> str:
-    return formatting.moment(value)

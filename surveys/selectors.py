@@ -61,8 +61,22 @@ CHART_ROW = 12  # height of one bar row in the SVG charts' user units
 CHART_WIDTH = 300  # width of a full bar (100%, or the top of the scale)
 
 
+class _ChartRow:
+    """Where a record with a ``row`` (from 0) stands in an SVG bar chart."""
+
+    row: int
+
+    @property
+    def y(self) -> int:
+        return self.row * CHART_ROW
+
+    @property
+    def label_y(self) -> int:
+        return self.row * CHART_ROW + 8
+
+
 @dataclass(frozen=True)
-class ValueCount:
+class ValueCount(_ChartRow):
     value: int
     label: Text
     count: int
@@ -75,17 +89,9 @@ class ValueCount:
         """Bar length in the SVG chart's units (a plain number, never localized)."""
         return f"{self.percent * CHART_WIDTH / 100:.2f}"
 
-    @property
-    def y(self) -> int:
-        return self.row * CHART_ROW
-
-    @property
-    def label_y(self) -> int:
-        return self.row * CHART_ROW + 8
-
 
 @dataclass(frozen=True)
-class ItemReport:
+class ItemReport(_ChartRow):
     code: str
     dimension: str
     question: Text
@@ -105,14 +111,6 @@ class ItemReport:
         if self.mean is None:
             return "0"
         return f"{round_display(self.mean * CHART_WIDTH / self.scale_max):.2f}"
-
-    @property
-    def y(self) -> int:
-        return self.row * CHART_ROW
-
-    @property
-    def label_y(self) -> int:
-        return self.row * CHART_ROW + 8
 
     @property
     def chart_height(self) -> int:

@@ -15,96 +15,22 @@ plans; the change-agent register beside the answers it feeds), ``home`` and ``ov
 (imported by their module name).
 """
 
-from dashboards.selectors.charts import (
-    TREND_POINTS,
-    AreaBar,
-    AreaPart,
-    StoredAnswers,
-    Threshold,
-    TrendRow,
-    area_bars,
-    area_chart,
-    percent_of,
-    score_trend_points,
-    stored_answers,
-    thresholds,
-    trend_chart,
-    with_today,
-)
-from dashboards.selectors.coordinator import (
-    CoordinatorDashboard,
-    FigureRow,
-    coordinator_dashboard,
-    figure_rows,
-)
-from dashboards.selectors.drafts import (
-    ChangeAgentAnswers,
-    PlanDraft,
-    change_agent_answers,
-    plan_drafts,
-    rank_drafts,
-)
-from dashboards.selectors.plans import (
-    LATE_LIMIT,
-    LateRow,
-    PokjaPlanRow,
-    late_plan_items,
-    plan_chart,
-    plan_rows,
-)
-from dashboards.selectors.pokja import (
-    ACTIVITY_LIMIT,
-    PokjaDashboard,
-    pokja_dashboard,
-)
-from dashboards.selectors.proposal import (
-    Prerequisite,
-    proposal_prerequisites,
-)
-from dashboards.selectors.surveys import (
-    FigureInForce,
-    SurveyRow,
-    figures_in_force,
-    survey_rows,
-)
+# The package's names are those its modules list in their ``__all__``.
+from dashboards.selectors import charts, coordinator, drafts, plans, pokja, proposal, surveys
+from dashboards.selectors.charts import *  # noqa: F403
+from dashboards.selectors.coordinator import *  # noqa: F403
+from dashboards.selectors.drafts import *  # noqa: F403
+from dashboards.selectors.plans import *  # noqa: F403
+from dashboards.selectors.pokja import *  # noqa: F403
+from dashboards.selectors.proposal import *  # noqa: F403
+from dashboards.selectors.surveys import *  # noqa: F403
 
 __all__ = [
-    "ACTIVITY_LIMIT",
-    "LATE_LIMIT",
-    "TREND_POINTS",
-    "AreaBar",
-    "AreaPart",
-    "ChangeAgentAnswers",
-    "CoordinatorDashboard",
-    "FigureInForce",
-    "FigureRow",
-    "LateRow",
-    "PlanDraft",
-    "PokjaDashboard",
-    "PokjaPlanRow",
-    "Prerequisite",
-    "StoredAnswers",
-    "SurveyRow",
-    "Threshold",
-    "TrendRow",
-    "area_bars",
-    "area_chart",
-    "change_agent_answers",
-    "coordinator_dashboard",
-    "figure_rows",
-    "figures_in_force",
-    "late_plan_items",
-    "percent_of",
-    "plan_chart",
-    "plan_drafts",
-    "plan_rows",
-    "pokja_dashboard",
-    "proposal_prerequisites",
-    "rank_drafts",
-    "score_trend_points",
-    "stored_answers",
-    "survey_rows",
-    "thresholds",
-    "trend_chart",
-    "with_today",
+    *charts.__all__,
+    *coordinator.__all__,
+    *drafts.__all__,
+    *plans.__all__,
+    *pokja.__all__,
+    *proposal.__all__,
+    *surveys.__all__,
 ]

@@ -320,3 +320,21 @@ def trend_chart(points: list[TrendRow], lines: list[Threshold]) -> dict[str, Any
 def _computed(stored: StoredScore | None) -> StoredScore | None:
     """The stored score once a run has computed it (the row exists from the first change)."""
     return stored if stored is not None and stored.is_computed else None
+
+
+__all__ = [
+    "TREND_POINTS",
+    "AreaBar",
+    "AreaPart",
+    "StoredAnswers",
+    "Threshold",
+    "TrendRow",
+    "area_bars",
+    "area_chart",
+    "percent_of",
+    "score_trend_points",
+    "stored_answers",
+    "thresholds",
+    "trend_chart",
+    "with_today",
+]

@@ -196,3 +196,11 @@ def coordinator_dashboard(programme: Programme) -> CoordinatorDashboard:
         record=record,
         today=today,
     )
+
+
+__all__ = [
+    "CoordinatorDashboard",
+    "FigureRow",
+    "coordinator_dashboard",
+    "figure_rows",
+]

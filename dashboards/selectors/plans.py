@@ -84,3 +84,13 @@ def late_plan_items(programme: Programme, *, today: datetime.date, limit: int) -
         .order_by("due_date", "pokja__number", "number")[:limit]
     )
     return [LateRow(item, item.days_late_on(today)) for item in items]
+
+
+__all__ = [
+    "LATE_LIMIT",
+    "LateRow",
+    "PokjaPlanRow",
+    "late_plan_items",
+    "plan_chart",
+    "plan_rows",
+]

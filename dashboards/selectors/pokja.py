@@ -109,3 +109,10 @@ def pokja_dashboard(programme: Programme, pokja: Pokja, user) -> PokjaDashboard:
         activity=activity,
         today=today,
     )
+
+
+__all__ = [
+    "ACTIVITY_LIMIT",
+    "PokjaDashboard",
+    "pokja_dashboard",
+]

@@ -177,3 +177,9 @@ def proposal_prerequisites(
         )
     )
     return items
+
+
+__all__ = [
+    "Prerequisite",
+    "proposal_prerequisites",
+]

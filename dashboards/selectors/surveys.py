@@ -100,3 +100,11 @@ def survey_rows(programme: Programme) -> list[SurveyRow]:
             )
         )
     return rows
+
+
+__all__ = [
+    "FigureInForce",
+    "SurveyRow",
+    "figures_in_force",
+    "survey_rows",
+]

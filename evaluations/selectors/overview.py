@@ -23,7 +23,7 @@ from evaluations.scoring import (
     score,
 )
 from evaluations.selectors.answers import LAYERS, AnswerLayers, Layer, answer_input, answer_layers
-from evaluations.selectors.worksheet import SectionSummary
+from evaluations.selectors.worksheet import SectionSummary, section_score
 from evaluations.shortfalls import ShortfallPlan, plan_shortfalls
 from figures.rounding import share_of_weight
 from pokja.models import Pokja, Programme
@@ -240,12 +240,7 @@ def overview(programme: Programme, assessment: Assessment, layer: Layer = "effec
     missing = []
     for section in sections:
         questions = by_section.get(section.code, [])
-        if section.code in breakdown.areas:
-            area = breakdown.areas[section.code]
-            score_, weight = area.total, area.weight
-        else:
-            component = breakdown.components[section.code]
-            score_, weight = component.score, component.weight
+        score_, weight = section_score(breakdown, section.code)
         summaries.append(
             SectionSummary(
                 section=section,

@@ -228,6 +228,15 @@ def _evidence_by_answer(assessment: Assessment, section_code: str | None = None)
     return by_answer
 
 
+def section_score(breakdown: Breakdown, code: str):
+    """(score, weight) of a worksheet section: an area of Pengungkit or a Hasil component."""
+    if code in breakdown.areas:
+        area = breakdown.areas[code]
+        return area.total, area.weight
+    component = breakdown.components[code]
+    return component.score, component.weight
+
+
 def _summary(
     section: AssessmentSection,
     pokja: Pokja | None,
@@ -235,12 +244,7 @@ def _summary(
     spec: FrameworkSpec,
     section_rows: list[QuestionRow],
 ) -> SectionSummary:
-    if section.code in breakdown.areas:
-        area = breakdown.areas[section.code]
-        score_, weight = area.total, area.weight
-    else:
-        component = breakdown.components[section.code]
-        score_, weight = component.score, component.weight
+    score_, weight = section_score(breakdown, section.code)
     return SectionSummary(
         section=section,
         pokja=pokja,

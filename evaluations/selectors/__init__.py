@@ -11,96 +11,23 @@ shortfalls), ``what_if`` (a changed set of answers scored) and ``scores`` (store
 status and trend).
 """
 
-from evaluations.selectors.answers import (
-    LAYERS,
-    AnswerLayers,
-    Layer,
-    answer_input,
-    answer_layers,
-    programme_answers,
-    programme_breakdown,
-    read_stored_value,
-    survey_values,
-)
-from evaluations.selectors.overview import (
-    AreaRow,
-    ClosingStep,
-    HasilRow,
-    Overview,
-    PredicateView,
-    ShortfallRow,
-    overview,
-    predicate_views,
-)
-from evaluations.selectors.scores import (
-    ScoreStatus,
-    StoredScore,
-    TrendPoint,
-    score_snapshots_on,
-    score_status,
-    score_trend,
-    stored_score,
-    stored_scores,
-    stored_shortfalls,
-)
-from evaluations.selectors.what_if import (
-    FOCUS_SIZE,
-    WhatIf,
-    WhatIfItem,
-    programme_what_if,
-    what_if_from,
-)
-from evaluations.selectors.worksheet import (
-    Block,
-    PartBlock,
-    QuestionRow,
-    SectionPage,
-    SectionSummary,
-    StatusMove,
-    section_history,
-    section_page,
-    section_status_moves,
-)
+# The package's names are those its modules list in their ``__all__`` (the modules under
+# another name here: ``overview`` and ``what_if`` are also names of functions they export).
+import evaluations.selectors.answers as _answers
+import evaluations.selectors.overview as _overview
+import evaluations.selectors.scores as _scores
+import evaluations.selectors.what_if as _what_if
+import evaluations.selectors.worksheet as _worksheet
+from evaluations.selectors.answers import *  # noqa: F403
+from evaluations.selectors.overview import *  # noqa: F403
+from evaluations.selectors.scores import *  # noqa: F403
+from evaluations.selectors.what_if import *  # noqa: F403
+from evaluations.selectors.worksheet import *  # noqa: F403
 
 __all__ = [
-    "FOCUS_SIZE",
-    "LAYERS",
-    "AnswerLayers",
-    "AreaRow",
-    "Block",
-    "ClosingStep",
-    "HasilRow",
-    "Layer",
-    "Overview",
-    "PartBlock",
-    "PredicateView",
-    "QuestionRow",
-    "ScoreStatus",
-    "SectionPage",
-    "SectionSummary",
-    "ShortfallRow",
-    "StatusMove",
-    "StoredScore",
-    "TrendPoint",
-    "WhatIf",
-    "WhatIfItem",
-    "answer_input",
-    "answer_layers",
-    "overview",
-    "predicate_views",
-    "programme_answers",
-    "programme_breakdown",
-    "programme_what_if",
-    "read_stored_value",
-    "score_snapshots_on",
-    "score_status",
-    "score_trend",
-    "section_history",
-    "section_page",
-    "section_status_moves",
-    "stored_score",
-    "stored_scores",
-    "stored_shortfalls",
-    "survey_values",
-    "what_if_from",
+    *_answers.__all__,
+    *_overview.__all__,
+    *_scores.__all__,
+    *_what_if.__all__,
+    *_worksheet.__all__,
 ]

@@ -133,3 +133,16 @@ def programme_breakdown(programme: Programme, layer: Layer = "effective") -> Bre
     ``programme_answers``), with the predicate check for what the unit already holds."""
     answers = programme_answers(programme, layer)
     return score(programme.framework.spec, answers, holds_wbk=programme.holds_wbk)
+
+
+__all__ = [
+    "LAYERS",
+    "AnswerLayers",
+    "Layer",
+    "answer_input",
+    "answer_layers",
+    "programme_answers",
+    "programme_breakdown",
+    "read_stored_value",
+    "survey_values",
+]

@@ -301,3 +301,15 @@ def overview(programme: Programme, assessment: Assessment, layer: Layer = "effec
         shown=shown,
         shown_predicates=shown_predicates,
     )
+
+
+__all__ = [
+    "AreaRow",
+    "ClosingStep",
+    "HasilRow",
+    "Overview",
+    "PredicateView",
+    "ShortfallRow",
+    "overview",
+    "predicate_views",
+]

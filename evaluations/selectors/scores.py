@@ -216,3 +216,16 @@ def score_snapshots_on(programmes, day: datetime.date) -> dict[int, TrendPoint]:
         programme_id__in=_programme_ids(programmes), date=Subquery(latest)
     ).values(*_TREND_FIELDS)
     return {row["programme_id"]: _point(row) for row in rows}
+
+
+__all__ = [
+    "ScoreStatus",
+    "StoredScore",
+    "TrendPoint",
+    "score_snapshots_on",
+    "score_status",
+    "score_trend",
+    "stored_score",
+    "stored_scores",
+    "stored_shortfalls",
+]

@@ -182,3 +182,12 @@ def programme_what_if(
         target=programme.target,
         raw=raw,
     )
+
+
+__all__ = [
+    "FOCUS_SIZE",
+    "WhatIf",
+    "WhatIfItem",
+    "programme_what_if",
+    "what_if_from",
+]

@@ -421,3 +421,16 @@ def section_history(page: SectionPage, limit: int = 30):
             | Q(object_type=AssessmentSection._meta.label_lower, object_id=str(page.section.pk))
         ).order_by("-id")[:limit]
     )
+
+
+__all__ = [
+    "Block",
+    "PartBlock",
+    "QuestionRow",
+    "SectionPage",
+    "SectionSummary",
+    "StatusMove",
+    "section_history",
+    "section_page",
+    "section_status_moves",
+]

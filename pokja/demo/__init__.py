@@ -4,24 +4,10 @@ Pokja's action plans (``plans``) and the registers of audit findings and change 
 Idempotent: running it again changes nothing.
 """
 
-from pokja.demo.organisation import (
-    DEMO_PASSWORD,
-    DEMO_PEOPLE,
-    DEMO_UNIT_CODE,
-    PARENT_UNIT_CODE,
-    seed_extra_units,
-    seed_organisation,
-)
-from pokja.demo.plans import seed_action_plans
-from pokja.demo.registers import seed_registers
+# The package's names are those its modules list in their ``__all__``.
+from pokja.demo import organisation, plans, registers
+from pokja.demo.organisation import *  # noqa: F403
+from pokja.demo.plans import *  # noqa: F403
+from pokja.demo.registers import *  # noqa: F403
 
-__all__ = [
-    "DEMO_PASSWORD",
-    "DEMO_PEOPLE",
-    "DEMO_UNIT_CODE",
-    "PARENT_UNIT_CODE",
-    "seed_action_plans",
-    "seed_extra_units",
-    "seed_organisation",
-    "seed_registers",
-]
+__all__ = [*organisation.__all__, *plans.__all__, *registers.__all__]

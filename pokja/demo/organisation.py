@@ -176,3 +176,13 @@ def seed_extra_units(framework, count: int, *, seed: int = 2018) -> list[Program
         ProgrammeRole.objects.create(user=coordinator, programme=programme, kind=K.KOORDINATOR)
         programmes.append(programme)
     return programmes
+
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_PEOPLE",
+    "DEMO_UNIT_CODE",
+    "PARENT_UNIT_CODE",
+    "seed_extra_units",
+    "seed_organisation",
+]

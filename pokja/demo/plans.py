@@ -464,3 +464,8 @@ def _seed_monitoring(item, actor, access, start, end, progress, record) -> None:
         percent = round(progress * position / len(months))
         stage = MONITORING_NOTES[min(len(MONITORING_NOTES) - 1, (4 * position) // len(months))]
         record(actor=actor, access=access, item=item, month=month, percent=percent, note=stage)
+
+
+__all__ = [
+    "seed_action_plans",
+]

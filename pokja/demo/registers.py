@@ -182,3 +182,8 @@ def seed_registers(programme: Programme) -> None:
                     integrated=integrated,
                     integration_note=where,
                 )
+
+
+__all__ = [
+    "seed_registers",
+]

@@ -6,110 +6,18 @@ monitoring, comments and evidence; plan_imports: a plan's spreadsheet, previewed
 imported; registers: audit findings (TLHP), change agents.
 """
 
-from pokja.services.evidence import (
-    EVIDENCE_FIELDS,
-    evidence_add,
-    evidence_add_file,
-    evidence_add_link,
-    evidence_attach,
-    evidence_detach,
-)
-from pokja.services.organisation import (
-    PROGRAMME_FIELDS,
-    ROLE_FIELDS,
-    person_language_set,
-    programme_create,
-    programme_role_add,
-    programme_role_remove,
-    programme_update,
-    role_invitation_accept,
-    role_invitation_create,
-    role_invitation_decline,
-    role_invitation_withdraw,
-    unit_role_add,
-    user_create,
-)
-from pokja.services.plan_imports import (
-    PlanImportError,
-    PlanImportPreview,
-    action_plan_import,
-    action_plan_import_apply,
-    action_plan_import_preview,
-)
-from pokja.services.plans import (
-    action_plan_add_evidence,
-    action_plan_attach_evidence,
-    action_plan_comment_add,
-    action_plan_create,
-    action_plan_delete,
-    action_plan_detach_evidence,
-    action_plan_monitoring_record,
-    action_plan_return,
-    action_plan_update,
-    action_plan_update_status,
-    action_plan_verify,
-)
-from pokja.services.registers import (
-    change_agent_change_create,
-    change_agent_change_delete,
-    change_agent_change_update,
-    change_agent_create,
-    change_agent_delete,
-    change_agent_update,
-    finding_add_evidence,
-    finding_attach_evidence,
-    finding_create,
-    finding_delete,
-    finding_detach_evidence,
-    finding_update,
-)
+# The package's names are those its modules list in their ``__all__``.
+from pokja.services import evidence, organisation, plan_imports, plans, registers
+from pokja.services.evidence import *  # noqa: F403
+from pokja.services.organisation import *  # noqa: F403
+from pokja.services.plan_imports import *  # noqa: F403
+from pokja.services.plans import *  # noqa: F403
+from pokja.services.registers import *  # noqa: F403
 
 __all__ = [
-    "EVIDENCE_FIELDS",
-    "PROGRAMME_FIELDS",
-    "ROLE_FIELDS",
-    "PlanImportError",
-    "PlanImportPreview",
-    "action_plan_add_evidence",
-    "action_plan_attach_evidence",
-    "action_plan_comment_add",
-    "action_plan_create",
-    "action_plan_delete",
-    "action_plan_detach_evidence",
-    "action_plan_import",
-    "action_plan_import_apply",
-    "action_plan_import_preview",
-    "action_plan_monitoring_record",
-    "action_plan_return",
-    "action_plan_update",
-    "action_plan_update_status",
-    "action_plan_verify",
-    "change_agent_change_create",
-    "change_agent_change_delete",
-    "change_agent_change_update",
-    "change_agent_create",
-    "change_agent_delete",
-    "change_agent_update",
-    "evidence_add",
-    "evidence_add_file",
-    "evidence_add_link",
-    "evidence_attach",
-    "evidence_detach",
-    "finding_add_evidence",
-    "finding_attach_evidence",
-    "finding_create",
-    "finding_delete",
-    "finding_detach_evidence",
-    "finding_update",
-    "person_language_set",
-    "programme_create",
-    "programme_role_add",
-    "programme_role_remove",
-    "programme_update",
-    "role_invitation_accept",
-    "role_invitation_create",
-    "role_invitation_decline",
-    "role_invitation_withdraw",
-    "unit_role_add",
-    "user_create",
+    *evidence.__all__,
+    *organisation.__all__,
+    *plan_imports.__all__,
+    *plans.__all__,
+    *registers.__all__,
 ]

@@ -134,3 +134,13 @@ def evidence_detach(*, actor: User, holder: models.Model, evidence: Evidence) ->
     ) as change:
         holder.evidence.remove(evidence)
     return change
+
+
+__all__ = [
+    "EVIDENCE_FIELDS",
+    "evidence_add",
+    "evidence_add_file",
+    "evidence_add_link",
+    "evidence_attach",
+    "evidence_detach",
+]

@@ -297,3 +297,20 @@ def person_language_set(*, actor: User, language: str) -> User:
         )
     actor.language = language
     return person
+
+
+__all__ = [
+    "PROGRAMME_FIELDS",
+    "ROLE_FIELDS",
+    "person_language_set",
+    "programme_create",
+    "programme_role_add",
+    "programme_role_remove",
+    "programme_update",
+    "role_invitation_accept",
+    "role_invitation_create",
+    "role_invitation_decline",
+    "role_invitation_withdraw",
+    "unit_role_add",
+    "user_create",
+]

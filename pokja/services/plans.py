@@ -535,3 +535,18 @@ def action_plan_monitoring_record(
         changes={"percent": percent, "note": note, "recorded_by": actor},
         programme=item.programme,
     )
+
+
+__all__ = [
+    "action_plan_add_evidence",
+    "action_plan_attach_evidence",
+    "action_plan_comment_add",
+    "action_plan_create",
+    "action_plan_delete",
+    "action_plan_detach_evidence",
+    "action_plan_monitoring_record",
+    "action_plan_return",
+    "action_plan_update",
+    "action_plan_update_status",
+    "action_plan_verify",
+]

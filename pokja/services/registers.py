@@ -287,3 +287,19 @@ def change_agent_change_update(
 @transaction.atomic
 def change_agent_change_delete(*, actor: User, change: ChangeAgentChange) -> None:
     audited_delete(change, CHANGE_FIELDS, actor=actor, programme=change.agent.programme)
+
+
+__all__ = [
+    "change_agent_change_create",
+    "change_agent_change_delete",
+    "change_agent_change_update",
+    "change_agent_create",
+    "change_agent_delete",
+    "change_agent_update",
+    "finding_add_evidence",
+    "finding_attach_evidence",
+    "finding_create",
+    "finding_delete",
+    "finding_detach_evidence",
+    "finding_update",
+]

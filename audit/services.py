@@ -174,7 +174,6 @@ class AuditedChange:
         self.before = before
         self.after: dict[str, Any] | None = None
         self.entry: AuditEntry | None = None
-        self.note = ""
 
     @property
     def changed(self) -> bool:
@@ -192,7 +191,7 @@ def audited(
     **scope,
 ) -> Iterator[AuditedChange]:
     """Record what the block changes of `fields` of `obj` (nothing if nothing changed; no
-    entry if the block raises). The block may set `.note` on what it is given."""
+    entry if the block raises)."""
     fields = tuple(fields)
     change = AuditedChange(audit_snapshot(obj, fields))
     yield change
@@ -203,7 +202,7 @@ def audited(
         before=change.before,
         after=change.after,
         programme=programme,
-        note=change.note or note,
+        note=note,
         **scope,
     )
 
